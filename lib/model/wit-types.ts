@@ -1,7 +1,9 @@
 /**
  * The WIT type of a value, as the engine reads it from a component binary. Named types (records,
- * variants, enums, flags, resources) keep their WIT name so messages and `component list` can show
- * it; aliases are resolved away. The JSON codec, the runtime and the CLI all work from this model.
+ * variants, enums, flags, resources) keep their WIT name and, where known, the interface that defines
+ * them (`owner`, e.g. `obelisk:types/execution@4.2.0`), so messages and `component list` can show the
+ * name and generated WIT can `use` it; aliases are resolved away. The JSON codec, the runtime and the
+ * CLI all work from this model.
  */
 export type PrimitiveKind =
   | 'bool' | 'u8' | 'u16' | 'u32' | 'u64' | 's8' | 's16' | 's32' | 's64' | 'f32' | 'f64' | 'char' | 'string';
@@ -16,11 +18,11 @@ export type WitType =
   | { kind: 'option'; some: WitType }
   | { kind: 'result'; ok: WitType | null; err: WitType | null }
   | { kind: 'tuple'; elements: WitType[] }
-  | { kind: 'record'; name?: string; fields: { name: string; type: WitType }[] }
-  | { kind: 'variant'; name?: string; cases: { name: string; type: WitType | null }[] }
-  | { kind: 'enum'; name?: string; cases: string[] }
-  | { kind: 'flags'; name?: string; flags: string[] }
-  | { kind: 'own' | 'borrow'; resource: string };
+  | { kind: 'record'; name?: string; owner?: string; fields: { name: string; type: WitType }[] }
+  | { kind: 'variant'; name?: string; owner?: string; cases: { name: string; type: WitType | null }[] }
+  | { kind: 'enum'; name?: string; owner?: string; cases: string[] }
+  | { kind: 'flags'; name?: string; owner?: string; flags: string[] }
+  | { kind: 'own' | 'borrow'; resource: string; owner?: string };
 
 export interface WitParam {
   name: string;
