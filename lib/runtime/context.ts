@@ -1,0 +1,377 @@
+/**
+ * The replay state machine of one workflow run. Every host call a workflow makes goes through here,
+ * in JSON terms (the host layer converts to and from the guest's values).
+ *
+ * Invariants:
+ *  1. While recorded history remains, each call must match the next recorded history event (same
+ *     type and inputs); it returns the recorded outputs. A mismatch throws NondeterminismError.
+ *  2. Past the end of history, a call is new: its event is appended to `pending` with `at` from the
+ *     clock, and the side effects it needs (create a child, cancel one, ...) to `effects`. The caller
+ *     performs the effects before it persists the events, so a stored event never points at
+ *     something that does not exist.
+ *  3. Ids (join sets, children, delays, generated and scheduled executions) are derived from the
+ *     execution id and counters, or drawn from randomness seeded by the execution id, so replay
+ *     reproduces them.
+ *  4. The workflow's clock reads the `at` of the last event replayed or recorded, so time read by the
+ *     guest is the same on every replay.
+ *  5. join-next records which response it consumed: replay returns the same responses in the same
+ *     order however children raced. New consumption takes the earliest arrival (inbox order).
+ */
+import type {
+  Backtrace, ChildFinished, Created, DelayFinished, HistoryEvent, InboxMessage, PersistKind, ResponseRef, ReturnValue,
+} from '../model/events.js';
+import {
+  childExecutionId, delayId as deriveDelayId, generatedJoinSetId, isValidJoinSetName, namedJoinSetId, newExecutionId,
+  oneOffJoinSetId, type DelayId, type ExecutionId, type JoinSetId,
+} from '../model/ids.js';
+import { stringifyJson, type JsonValue } from '../model/json.js';
+import { SeededRandom } from '../model/random.js';
+import { isoTime, parseIsoTime, type Clock } from '../model/time.js';
+import { BugError, NondeterminismError } from '../model/errors.js';
+import { JoinSetState } from './join-sets.js';
+import { describeEvent, expiryOf } from './describe.js';
+
+export type Response = ChildFinished | DelayFinished;
+export type TargetKind = 'activity' | 'workflow' | 'stub';
+
+export type Effect =
+  | { type: 'create-child'; id: ExecutionId; ffqn: string; params: JsonValue[]; joinSetId: JoinSetId }
+  | { type: 'schedule'; id: ExecutionId; ffqn: string; params: JsonValue[]; scheduledAt: string }
+  | { type: 'cancel'; id: ExecutionId }
+  | { type: 'stub'; id: ExecutionId; result: ReturnValue };
+
+export interface RecordedEvent {
+  event: HistoryEvent;
+  /** Line number in log.jsonl (1-based). */
+  index: number;
+}
+
+export interface ContextOptions {
+  executionId: ExecutionId;
+  created: Created;
+  history: RecordedEvent[];
+  /** Log lines before the first new event would be written (so new events get the right index). */
+  logLength: number;
+  inbox: InboxMessage[];
+  clock: Clock;
+  kindOf(ffqn: string): TargetKind | undefined;
+  /**
+   * Called when a blocking join-next finds no response. It either adds responses (addResponses) and
+   * returns, so the wait is retried, or throws to end the run (interrupt strategy).
+   */
+  onBlock(joinSetId: JoinSetId): void;
+}
+
+export type JoinNextResult = { response: Response } | { outcome: 'pending' | 'all-processed' };
+
+function responseIdOf(msg: Response): string {
+  return msg.type === 'child-finished' ? msg.child_execution_id : msg.delay_id;
+}
+function responseRef(msg: Response): ResponseRef {
+  return msg.type === 'child-finished' ? { execution_id: msg.child_execution_id } : { delay_id: msg.delay_id };
+}
+
+export class WorkflowContext {
+  readonly executionId: ExecutionId;
+  readonly pending: HistoryEvent[] = [];
+  readonly effects: Effect[] = [];
+  private cursor = 0;
+  private joinSetCounter = 0;
+  private readonly joinSets = new Map<JoinSetId, JoinSetState>();
+  private readonly responses = new Map<string, Response>();
+  private arrival: Response[] = [];
+  private readonly processed = new Map<string, Response>();
+  private readonly stubbed = new Map<string, string>();
+  private timeMs: number;
+  private readonly idRandom: SeededRandom;
+  cancelRequested = false;
+
+  constructor(private readonly o: ContextOptions) {
+    this.executionId = o.executionId;
+    this.timeMs = parseIsoTime(o.created.at);
+    this.idRandom = new SeededRandom(`${o.executionId}/ids`);
+    this.addResponses(o.inbox);
+  }
+
+  /** Milliseconds: the workflow's deterministic notion of now (invariant 4). */
+  now(): number {
+    return this.timeMs;
+  }
+
+  isReplaying(): boolean {
+    return this.cursor < this.o.history.length;
+  }
+
+  /** Makes responses available (from the inbox at start, or arriving while the instance is hot). */
+  addResponses(messages: InboxMessage[]): void {
+    let added = false;
+    for (const m of messages) {
+      if (m.type === 'cancel-requested') {
+        this.cancelRequested = true;
+        continue;
+      }
+      const id = responseIdOf(m);
+      if (this.responses.has(id)) continue;
+      this.responses.set(id, m);
+      this.arrival.push(m);
+      added = true;
+    }
+    if (added) this.arrival.sort((a, b) => (a.at < b.at ? -1 : a.at > b.at ? 1 : responseIdOf(a) < responseIdOf(b) ? -1 : 1));
+  }
+
+  /** Drains what must be persisted: effects first, then events (invariant 2). */
+  takePending(): { events: HistoryEvent[]; effects: Effect[] } {
+    const out = { events: this.pending.splice(0), effects: this.effects.splice(0) };
+    return out;
+  }
+
+  // ------------------------------------------------------------------ join sets
+
+  createJoinSet(kind: 'generated' | 'named' | 'one-off', label: string | undefined, backtrace?: Backtrace):
+    { ok: JoinSetId } | { err: 'conflict' | 'invalid-name' } {
+    let id: JoinSetId;
+    if (kind === 'named') {
+      if (!label || !isValidJoinSetName(label)) return { err: 'invalid-name' };
+      id = namedJoinSetId(label);
+      if (this.joinSets.has(id)) return { err: 'conflict' };
+    } else {
+      // Generated and one-off join sets share one counter, numbered from 1 in creation order.
+      const n = ++this.joinSetCounter;
+      id = kind === 'generated' ? generatedJoinSetId(n) : oneOffJoinSetId(n, label ?? 'call');
+    }
+    this.step({ type: 'join-set-created', at: '', join_set_id: id, ...bt(backtrace) }, []);
+    this.joinSets.set(id, new JoinSetState(id));
+    return { ok: id };
+  }
+
+  joinSet(id: JoinSetId): JoinSetState {
+    const js = this.joinSets.get(id);
+    if (!js) throw new BugError(`join set ${id} was never created in ${this.executionId}`);
+    return js;
+  }
+
+  submitChild(joinSetId: JoinSetId, ffqn: string, params: JsonValue[], backtrace?: Backtrace): ExecutionId {
+    const js = this.joinSet(joinSetId);
+    const id = childExecutionId(this.executionId, joinSetId, js.nextIndex());
+    const { isNew } = this.step({
+      type: 'child-requested', at: '', join_set_id: joinSetId, child_execution_id: id, ffqn, params, ...bt(backtrace),
+    }, []);
+    if (isNew) this.effects.push({ type: 'create-child', id, ffqn, params, joinSetId });
+    js.submissions.push({ kind: 'child', id, ffqn });
+    return id;
+  }
+
+  submitDelay(joinSetId: JoinSetId, scheduleAt: JsonValue, backtrace?: Backtrace): { id: DelayId; expiresAt: number } {
+    const js = this.joinSet(joinSetId);
+    const id = deriveDelayId(this.executionId, joinSetId, js.nextIndex());
+    const expiresAt = isoTime(expiryOf(scheduleAt, this.o.clock.now()));
+    const { event } = this.step({
+      type: 'delay-requested', at: '', join_set_id: joinSetId, delay_id: id, expires_at: expiresAt, schedule_at: scheduleAt, ...bt(backtrace),
+    }, ['expires_at']);
+    const recorded = event.type === 'delay-requested' ? event.expires_at : expiresAt;
+    js.submissions.push({ kind: 'delay', id, expiresAt: recorded });
+    return { id, expiresAt: parseIsoTime(recorded) };
+  }
+
+  /** The earliest expiry among delays not yet answered, across all join sets (the run's wake-up time). */
+  nextDelayExpiry(): number | undefined {
+    let min: number | undefined;
+    for (const js of this.joinSets.values()) {
+      for (const s of js.unconsumed()) {
+        if (s.kind === 'delay' && !this.responses.has(s.id)) {
+          const t = parseIsoTime(s.expiresAt);
+          if (min === undefined || t < min) min = t;
+        }
+      }
+    }
+    return min;
+  }
+
+  /** Delays whose time has come but whose response is not in yet (the executor delivers them). */
+  dueDelays(nowMs: number): { joinSetId: JoinSetId; id: string; expiresAt: string }[] {
+    const out: { joinSetId: JoinSetId; id: string; expiresAt: string }[] = [];
+    for (const js of this.joinSets.values()) {
+      for (const s of js.unconsumed()) {
+        if (s.kind === 'delay' && !this.responses.has(s.id) && parseIsoTime(s.expiresAt) <= nowMs) {
+          out.push({ joinSetId: js.id, id: s.id, expiresAt: s.expiresAt });
+        }
+      }
+    }
+    return out;
+  }
+
+  joinNext(joinSetId: JoinSetId, mode: 'blocking' | 'try', backtrace?: Backtrace, closing = false): JoinNextResult {
+    const js = this.joinSet(joinSetId);
+    const base = { type: 'join-next' as const, at: '', join_set_id: joinSetId, mode, ...(closing ? { closing } : {}) };
+    if (this.isReplaying()) {
+      const { event } = this.step({ ...base, ...bt(backtrace) }, ['response', 'outcome']);
+      if (event.type !== 'join-next') throw new BugError('step returned a different event type');
+      if (event.outcome) return { outcome: event.outcome };
+      const ref = event.response;
+      const rid = ref && ('execution_id' in ref ? ref.execution_id : ref.delay_id);
+      const msg = rid === undefined ? undefined : this.responses.get(rid);
+      if (!msg || !js.owns(rid!)) {
+        throw new NondeterminismError(`event ${this.o.history[this.cursor - 1]!.index}: join-next consumed ${rid ?? 'nothing'}, which is not a response of join set ${joinSetId} in this execution's inbox`,
+          'the inbox file the log refers to is missing, or the workflow submitted different requests');
+      }
+      this.consume(js, msg);
+      return { response: msg };
+    }
+    for (;;) {
+      const msg = this.arrival.find((m) => !js.consumed.has(responseIdOf(m)) && js.owns(responseIdOf(m)));
+      if (msg) {
+        this.step({ ...base, response: responseRef(msg), ...bt(backtrace) }, []);
+        this.consume(js, msg);
+        return { response: msg };
+      }
+      if (js.unconsumed().length === 0 || mode === 'try') {
+        const outcome = js.unconsumed().length === 0 ? 'all-processed' : 'pending';
+        this.step({ ...base, outcome, ...bt(backtrace) }, []);
+        return { outcome };
+      }
+      this.o.onBlock(joinSetId);
+    }
+  }
+
+  private consume(js: JoinSetState, msg: Response): void {
+    const id = responseIdOf(msg);
+    js.consumed.add(id);
+    this.processed.set(id, msg);
+  }
+
+  /** A child's result, only once a join-next has processed it. */
+  processedResult(childId: string): ChildFinished | undefined {
+    const r = this.processed.get(childId);
+    return r && r.type === 'child-finished' ? r : undefined;
+  }
+
+  /**
+   * Closes a join set: unawaited delays are dropped, unawaited activities cancelled, unawaited child
+   * workflows awaited (each await recorded as a closing join-next).
+   */
+  closeJoinSet(joinSetId: JoinSetId, backtrace?: Backtrace): void {
+    const js = this.joinSet(joinSetId);
+    if (js.closed) return;
+    const cancelled: string[] = [];
+    const dropped: string[] = [];
+    for (const s of js.unconsumed()) {
+      if (s.kind === 'delay') dropped.push(s.id);
+      else if (this.o.kindOf(s.ffqn) !== 'workflow' && !this.responses.has(s.id)) cancelled.push(s.id);
+    }
+    const awaitedWorkflows = js.unconsumed().filter((s) => s.kind === 'child' && !cancelled.includes(s.id) && this.o.kindOf(s.ffqn) === 'workflow');
+    for (let i = 0; i < awaitedWorkflows.length; i++) this.joinNextChildOnly(js, backtrace);
+    const { isNew } = this.step({ type: 'join-set-closed', at: '', join_set_id: joinSetId, cancelled, dropped, ...bt(backtrace) }, []);
+    if (isNew) for (const id of cancelled) this.effects.unshift({ type: 'cancel', id: id as ExecutionId });
+    js.closed = true;
+  }
+
+  private joinNextChildOnly(js: JoinSetState, backtrace?: Backtrace): void {
+    // While closing, only child workflow responses count; delays are dropped, activities cancelled.
+    this.joinNext(js.id, 'blocking', backtrace, true);
+  }
+
+  /** Closes every join set still open, in creation order: the implicit close at the end of the workflow. */
+  closeAll(): void {
+    for (const js of [...this.joinSets.values()]) if (!js.closed) this.closeJoinSet(js.id);
+  }
+
+  // ------------------------------------------------------------------ persisted values, schedule, stub
+
+  persist(kind: PersistKind, compute: () => JsonValue, backtrace?: Backtrace): JsonValue {
+    const value = this.isReplaying() ? null : compute();
+    const { event } = this.step({ type: 'persisted', at: '', kind, value, ...bt(backtrace) }, ['value']);
+    return event.type === 'persisted' ? event.value : value;
+  }
+
+  /** A fresh top-level execution id drawn from randomness seeded by this execution (invariant 3). */
+  generateExecutionId(backtrace?: Backtrace): ExecutionId {
+    return this.persist({ fn: 'execution-id-generate' }, () => newExecutionId(this.o.clock.now(), this.idRandom), backtrace) as ExecutionId;
+  }
+
+  schedule(ffqn: string, params: JsonValue[], scheduleAt: JsonValue, backtrace?: Backtrace, presetId?: ExecutionId): ExecutionId {
+    const id = presetId ?? newExecutionId(this.o.clock.now(), this.idRandom);
+    const scheduledAt = isoTime(expiryOf(scheduleAt, this.o.clock.now()));
+    const { event, isNew } = this.step({ type: 'scheduled', at: '', execution_id: id, ffqn, params, schedule_at: scheduleAt, ...bt(backtrace) }, ['execution_id']);
+    if (event.type !== 'scheduled') throw new BugError('step returned a different event type');
+    if (isNew) this.effects.push({ type: 'schedule', id, ffqn, params, scheduledAt });
+    return event.execution_id as ExecutionId;
+  }
+
+  stub(target: ExecutionId, result: ReturnValue, backtrace?: Backtrace): 'ok' | 'conflict' | 'execution-not-found' {
+    const ours = [...this.joinSets.values()].some((js) => js.owns(target));
+    const text = stringifyJson(result);
+    const outcome = !ours || this.o.kindOf(this.childFfqn(target) ?? '') !== 'stub'
+      ? 'execution-not-found'
+      : this.stubbed.has(target) && this.stubbed.get(target) !== text ? 'conflict' : 'ok';
+    const { event, isNew } = this.step({ type: 'stubbed', at: '', target_execution_id: target, result, outcome, ...bt(backtrace) }, ['outcome']);
+    if (event.type !== 'stubbed') throw new BugError('step returned a different event type');
+    if (event.outcome === 'ok' && !this.stubbed.has(target)) {
+      this.stubbed.set(target, text);
+      if (isNew) this.effects.push({ type: 'stub', id: target, result });
+    }
+    return event.outcome;
+  }
+
+  private childFfqn(id: string): string | undefined {
+    for (const js of this.joinSets.values()) for (const s of js.submissions) if (s.kind === 'child' && s.id === id) return s.ffqn;
+    return undefined;
+  }
+
+  /** At the end of a run that finished: recorded history the workflow did not reach is a divergence. */
+  assertHistoryConsumed(): void {
+    if (!this.isReplaying()) return;
+    const next = this.o.history[this.cursor]!;
+    throw new NondeterminismError(
+      `event ${next.index}: recorded ${describeEvent(next.event)}, but the workflow finished without making that call`,
+      `recorded: ${stringifyJson(next.event)}\nnew code: returned from the workflow function`,
+    );
+  }
+
+  // ------------------------------------------------------------------ the core step
+
+  /**
+   * Replays or records one history event. `outputs` are the keys whose values come from the recorded
+   * event on replay (every other key must match). Returns the recorded event, or the new one.
+   */
+  private step(call: HistoryEvent, outputs: string[]): { event: HistoryEvent; isNew: boolean } {
+    if (this.isReplaying()) {
+      const recorded = this.o.history[this.cursor]!;
+      const mismatch = firstMismatch(recorded.event, call, outputs);
+      if (mismatch !== undefined) {
+        throw new NondeterminismError(
+          `event ${recorded.index}: recorded ${describeEvent(recorded.event)}, but the workflow now makes ${describeEvent(call)} (${mismatch} differs)`,
+          `recorded: ${stringifyJson(stripAt(recorded.event))}\nnew code: ${stringifyJson(stripAt(call))}`,
+        );
+      }
+      this.cursor++;
+      this.timeMs = parseIsoTime(recorded.event.at);
+      return { event: recorded.event, isNew: false };
+    }
+    const nowMs = Math.max(this.o.clock.now(), this.timeMs);
+    const event = { ...call, at: isoTime(nowMs) } as HistoryEvent;
+    this.timeMs = nowMs;
+    this.pending.push(event);
+    return { event, isNew: true };
+  }
+}
+
+function bt(backtrace: Backtrace | undefined): { backtrace?: Backtrace } {
+  return backtrace === undefined || backtrace === null ? {} : { backtrace };
+}
+
+function stripAt(e: HistoryEvent): Record<string, unknown> {
+  const { at: _at, backtrace: _bt, ...rest } = e as HistoryEvent & { backtrace?: unknown };
+  return rest;
+}
+
+/** The first input key on which a recorded event and a new call differ, or undefined when they match. */
+function firstMismatch(recorded: HistoryEvent, call: HistoryEvent, outputs: string[]): string | undefined {
+  if (recorded.type !== call.type) return 'the kind of call';
+  const r = recorded as unknown as Record<string, unknown>;
+  const c = call as unknown as Record<string, unknown>;
+  for (const key of new Set([...Object.keys(r), ...Object.keys(c)])) {
+    if (key === 'at' || key === 'backtrace' || outputs.includes(key)) continue;
+    if (stringifyJson(r[key] ?? null) !== stringifyJson(c[key] ?? null)) return key;
+  }
+  return undefined;
+}
