@@ -300,7 +300,7 @@ export class WorkflowContext {
   stub(target: ExecutionId, result: ReturnValue, backtrace?: Backtrace): 'ok' | 'conflict' | 'execution-not-found' {
     const ours = [...this.joinSets.values()].some((js) => js.owns(target));
     const text = stringifyJson(result);
-    const outcome = !ours || this.o.kindOf(this.childFfqn(target) ?? '') !== 'stub'
+    const outcome = !ours || this.o.kindOf(this.childFunction(target) ?? '') !== 'stub'
       ? 'execution-not-found'
       : this.stubbed.has(target) && this.stubbed.get(target) !== text ? 'conflict' : 'ok';
     const { event, isNew } = this.step({ type: 'stubbed', at: '', target_execution_id: target, result, outcome, ...bt(backtrace) }, ['outcome']);
@@ -312,7 +312,8 @@ export class WorkflowContext {
     return event.outcome;
   }
 
-  private childFfqn(id: string): string | undefined {
+  /** The function a child of this execution was submitted to run. */
+  childFunction(id: string): string | undefined {
     for (const js of this.joinSets.values()) for (const s of js.submissions) if (s.kind === 'child' && s.id === id) return s.ffqn;
     return undefined;
   }

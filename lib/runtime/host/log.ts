@@ -1,0 +1,16 @@
+/**
+ * `obelisk:log/log@1.0.0`. Log lines go to the execution's log output, outside the history, and only
+ * while the run is past its recorded history: replaying a run does not repeat its log lines, and
+ * adding a log line to a workflow never breaks replay.
+ */
+import type { WorkflowContext } from '../context.js';
+
+export type LogLevel = 'trace' | 'debug' | 'info' | 'warn' | 'error' | 'stdout' | 'stderr';
+export type LogSink = (level: LogLevel, message: string, atMs: number) => void;
+
+export function obeliskLog(ctx: WorkflowContext, sink: LogSink) {
+  const at = (level: LogLevel) => (message: string) => {
+    if (!ctx.isReplaying()) sink(level, message, ctx.now());
+  };
+  return { trace: at('trace'), debug: at('debug'), info: at('info'), warn: at('warn'), error: at('error') };
+}

@@ -1,0 +1,119 @@
+/**
+ * One run of a workflow execution: a fresh instance replays the recorded history, then goes on
+ * recording until the workflow finishes or blocks.
+ *
+ * Invariants:
+ *  1. The run itself writes nothing. It returns the new events and the effects they need; the caller
+ *     performs the effects, then persists the events (children exist before a log names them).
+ *  2. Blocking is the caller's decision, through `onBlock`: throwing SuspendSignal ends the run as
+ *     blocked (interrupt); returning after adding responses keeps the instance hot (await).
+ *  3. Any trap, host error or nondeterminism ends the run as finished with a failure; it never
+ *     escapes as an exception.
+ */
+import type { Created, InboxMessage, Outcome } from '../model/events.js';
+import type { ExecutionId, JoinSetId } from '../model/ids.js';
+import type { JsonValue } from '../model/json.js';
+import type { WitFunction } from '../model/wit-types.js';
+import type { Clock } from '../model/time.js';
+import { NondeterminismError } from '../model/errors.js';
+import { WorkflowContext, type Effect, type RecordedEvent, type TargetKind } from './context.js';
+import type { HistoryEvent } from '../model/events.js';
+import { buildImports, type ImportedInterface } from './host/imports.js';
+import type { LogSink } from './host/log.js';
+import type { Targets, ValueCodec } from './host/values.js';
+
+/** Thrown by an interrupt-strategy onBlock: unwinds the guest; the instance is thrown away. */
+export class SuspendSignal extends Error {
+  constructor(readonly joinSetId: JoinSetId) {
+    super(`workflow blocked on join set ${joinSetId}`);
+  }
+}
+
+export interface WorkflowComponent {
+  /** Interfaces the component imports, with their functions' types. */
+  readonly imports: readonly ImportedInterface[];
+  instantiate(imports: Record<string, object>): Promise<Record<string, unknown>>;
+}
+
+export interface RunRequest {
+  executionId: ExecutionId;
+  created: Created;
+  history: RecordedEvent[];
+  logLength: number;
+  inbox: InboxMessage[];
+  component: WorkflowComponent;
+  /** The exported interface and function being run. */
+  ifc: string;
+  fn: WitFunction;
+  targets: Targets;
+  codec: ValueCodec;
+  clock: Clock;
+  log: LogSink;
+  /** See invariant 2. Receives the context so a hot instance can flush and add responses. */
+  onBlock(ctx: WorkflowContext, joinSetId: JoinSetId): void;
+}
+
+export type RunResult = { events: HistoryEvent[]; effects: Effect[] } & (
+  | { status: 'finished'; outcome: Outcome }
+  | { status: 'blocked'; joinSetId: JoinSetId; until?: number }
+);
+
+export async function runWorkflow(req: RunRequest): Promise<RunResult> {
+  const kindOf = (ffqn: string): TargetKind | undefined => req.targets.resolve(ffqn)?.kind;
+  const ctx: WorkflowContext = new WorkflowContext({
+    executionId: req.executionId, created: req.created, history: req.history, logLength: req.logLength,
+    inbox: req.inbox, clock: req.clock, kindOf, onBlock: (js) => req.onBlock(ctx, js),
+  });
+  const done = (outcome: Outcome): RunResult => ({ status: 'finished', outcome, ...ctx.takePending() });
+  try {
+    const imports = buildImports({ ctx, targets: req.targets, codec: req.codec }, req.component.imports, req.log);
+    const instance = await req.component.instantiate(imports);
+    const exported = exportsOf(instance, req.ifc);
+    const f = exported?.[camel(req.fn.name)];
+    if (typeof f !== 'function') throw new Error(`the component does not export ${req.ifc}.${req.fn.name}`);
+    const args = req.fn.params.map((p, i) => req.codec.toJs(p.type, req.created.params[i] ?? null));
+    let result: { ok: JsonValue } | { err: JsonValue };
+    try {
+      const value = f(...args);
+      result = { ok: okJson(req, value) };
+    } catch (e) {
+      if (!isComponentError(e)) throw e;
+      result = { err: errJson(req, e.payload) };
+    }
+    ctx.closeAll();
+    ctx.assertHistoryConsumed();
+    return done({ result });
+  } catch (e) {
+    if (e instanceof SuspendSignal) {
+      const until = ctx.nextDelayExpiry();
+      return { status: 'blocked', joinSetId: e.joinSetId, ...(until === undefined ? {} : { until }), ...ctx.takePending() };
+    }
+    if (e instanceof NondeterminismError) {
+      return done({ failure: { kind: 'nondeterminism-detected', reason: e.message, detail: e.detail } });
+    }
+    const message = e instanceof Error ? e.message : String(e);
+    return done({ failure: { kind: 'uncategorized', reason: `workflow trapped: ${message}`, ...(e instanceof Error && e.stack ? { detail: e.stack } : {}) } });
+  }
+}
+
+function camel(name: string): string {
+  return name.replace(/-([a-z0-9])/g, (_, c: string) => c.toUpperCase());
+}
+
+function exportsOf(instance: Record<string, unknown>, ifc: string): Record<string, unknown> | undefined {
+  const unversioned = ifc.replace(/@[^/]*$/, '');
+  return (instance[ifc] ?? instance[unversioned]) as Record<string, unknown> | undefined;
+}
+
+function isComponentError(e: unknown): e is { payload: unknown } {
+  return e instanceof Error && e.name === 'ComponentError' && 'payload' in e;
+}
+
+function okJson(req: RunRequest, value: unknown): JsonValue {
+  const ret = req.fn.result;
+  return ret && ret.kind === 'result' && ret.ok ? req.codec.toJson(ret.ok, value) : null;
+}
+function errJson(req: RunRequest, payload: unknown): JsonValue {
+  const ret = req.fn.result;
+  return ret && ret.kind === 'result' && ret.err ? req.codec.toJson(ret.err, payload) : null;
+}
