@@ -3,11 +3,11 @@
  * function, lowered by the canonical ABI. If a signature in our data disagrees with the WIT that
  * jco parsed (name, parameter count or core types), `componentNew` rejects the module.
  */
-import { mkdtemp, writeFile } from 'node:fs/promises';
+import { mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { componentEmbed, componentNew, componentWit, parse } from '@bytecodealliance/jco';
-import { _addPreopen } from '@bytecodealliance/preview2-shim/filesystem';
+import * as shimFs from '@bytecodealliance/preview2-shim/filesystem';
 import type { WitFunction, WitType } from '../../lib/model/wit-types.js';
 
 type Core = 'i32' | 'i64' | 'f32' | 'f64';
@@ -68,12 +68,25 @@ export function importingModuleWat(interfaces: { name: string; functions: WitFun
   ].join('\n');
 }
 
+// jco's wasm-tools runs as a WASI guest that sees only preopened folders, and it reads the preopens
+// once, at its first call: so one base folder is preopened up front and every test folder lives in it.
+let base: Promise<string> | undefined;
+
 export async function tempDir(): Promise<string> {
-  return mkdtemp(join(tmpdir(), 'obelisk-wit-'));
+  base ??= mkdtemp(join(tmpdir(), 'obelisk-wit-')).then((dir) => {
+    // TypeScript resolves this subpath to the browser typings; on Node it takes a host path.
+    (shimFs._addPreopen as (guestPath: string, hostPath: string) => void)(dir, dir);
+    return dir;
+  });
+  return mkdtemp(join(await base, 'case-'));
+}
+
+export async function removeTempDirs(): Promise<void> {
+  if (base) await rm(await base, { recursive: true, force: true });
 }
 
 /**
- * Writes `world.wit` importing `interfaces` into `root` (whose `deps/` holds the packages), embeds it
+ * Writes `world.wit` importing `interfaces` into `root` (made by tempDir; its `deps/` holds the packages), embeds it
  * into a core module importing every function, creates the component and returns its printed WIT.
  */
 export async function buildImportingComponent(
@@ -82,8 +95,6 @@ export async function buildImportingComponent(
 ): Promise<string> {
   const world = `package test:importer;\n\nworld importer {\n${interfaces.map((i) => `    import ${i.name};\n`).join('')}}\n`;
   await writeFile(join(root, 'world.wit'), world);
-  // jco's wasm-tools runs as a WASI guest: it sees only preopened folders.
-  _addPreopen(root, root);
   const core = await parse(importingModuleWat(interfaces));
   const embedded = await componentEmbed({ binary: core, witPath: root, world: 'importer' });
   return componentWit(await componentNew(embedded));

@@ -1,11 +1,13 @@
 import { readFile } from 'node:fs/promises';
 import { join } from 'node:path';
-import { describe, expect, it } from 'vitest';
+import { afterAll, describe, expect, it } from 'vitest';
 import { hostInterfaces, hostWitPackages, writeHostWit } from '../../lib/component/wit-gen.js';
 import { printInterface } from '../../lib/component/wit/print.js';
 import { InputError } from '../../lib/model/errors.js';
 import { formatWitFunction, type WitFunction } from '../../lib/model/wit-types.js';
-import { buildImportingComponent, tempDir } from './wit-gen.helpers.js';
+import { buildImportingComponent, removeTempDirs, tempDir } from './wit-gen.helpers.js';
+
+afterAll(removeTempDirs);
 
 const WS = 'obelisk:workflow/workflow-support@5.1.0';
 
