@@ -1,0 +1,48 @@
+/**
+ * Runs one activity attempt. The executor depends only on this interface: the in-process runner
+ * below serves tests and tools; the sandboxed worker pool (lib/executor/sandbox/) serves tick and
+ * server, where a timeout must be able to stop a guest in an infinite loop.
+ */
+import type { JsonValue } from '../model/json.js';
+import type { ValueCodec } from '../runtime/host/values.js';
+import type { AttemptResult } from './retry.js';
+import type { CatalogEntry } from './catalog.js';
+
+export interface ActivityRunner {
+  run(entry: CatalogEntry, params: JsonValue[], limits: { timeoutMs: number }): Promise<AttemptResult>;
+  close(): Promise<void>;
+}
+
+/** Calls an export and maps the outcome: ok/err through the codec, anything thrown as a trap. */
+export async function callExport(entry: CatalogEntry, instance: Record<string, unknown>, params: JsonValue[], codec: ValueCodec): Promise<AttemptResult> {
+  const ifc = (instance[entry.ifc] ?? instance[entry.ifc.replace(/@[^/]*$/, '')]) as Record<string, unknown> | undefined;
+  const name = entry.fn.name.replace(/-([a-z0-9])/g, (_, c: string) => c.toUpperCase());
+  const f = ifc?.[name];
+  if (typeof f !== 'function') return { kind: 'trapped', reason: `the component does not export ${entry.ffqn}` };
+  const ret = entry.fn.result;
+  const args = entry.fn.params.map((p, i) => codec.toJs(p.type, params[i] ?? null));
+  try {
+    const value = await f(...args);
+    return { kind: 'returned', value: { ok: ret?.kind === 'result' && ret.ok ? codec.toJson(ret.ok, value) : null } };
+  } catch (e) {
+    if (e instanceof Error && e.name === 'ComponentError' && 'payload' in e) {
+      return { kind: 'returned', value: { err: ret?.kind === 'result' && ret.err ? codec.toJson(ret.err, e.payload) : null } };
+    }
+    return { kind: 'trapped', reason: `activity trapped: ${e instanceof Error ? e.message : String(e)}`, ...(e instanceof Error && e.stack ? { detail: e.stack } : {}) };
+  }
+}
+
+/** Runs activities in this thread with no imports beyond what the component is given. No timeout. */
+export class InProcessActivityRunner implements ActivityRunner {
+  constructor(private readonly codec: ValueCodec, private readonly imports: () => Record<string, object> = () => ({})) {}
+  async run(entry: CatalogEntry, params: JsonValue[]): Promise<AttemptResult> {
+    let instance: Record<string, unknown>;
+    try {
+      instance = await entry.component.instantiate(this.imports());
+    } catch (e) {
+      return { kind: 'trapped', reason: `activity could not start: ${e instanceof Error ? e.message : String(e)}` };
+    }
+    return callExport(entry, instance, params, this.codec);
+  }
+  async close(): Promise<void> {}
+}

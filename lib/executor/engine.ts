@@ -1,0 +1,223 @@
+/**
+ * The executor's core: submit an execution, and advance one due execution by one step under a lease.
+ *
+ * Invariants:
+ *  1. Effects before events: children, scheduled executions, cancel requests and stubs are written
+ *     before the parent's log names them.
+ *  2. A finishing child delivers its result to the parent's inbox before it appends `finished`. A run
+ *     that finds a previous attempt cut short and its result already delivered adopts that result,
+ *     so a child's log and its parent's view never disagree.
+ *  3. Every step ends by releasing the lease with the next state (blocked, retry, finished) and the
+ *     time the execution is next due; nothing is held past a step.
+ */
+import type { Created, InboxMessage, LogEvent, Outcome, ReturnValue } from '../model/events.js';
+import { isHistoryEvent } from '../model/events.js';
+import { newExecutionId, newRunId, type ExecutionId, type RunId } from '../model/ids.js';
+import type { JsonValue } from '../model/json.js';
+import type { Clock } from '../model/time.js';
+import { isoTime, parseIsoTime } from '../model/time.js';
+import type { Random } from '../model/random.js';
+import { InputError, NotFoundError } from '../model/errors.js';
+import type { ExecutionStore, Lease } from '../store/index.js';
+import type { Effect } from '../runtime/context.js';
+import { runWorkflow, SuspendSignal } from '../runtime/workflow-run.js';
+import type { ValueCodec } from '../runtime/host/values.js';
+import type { LogSink } from '../runtime/host/log.js';
+import type { Catalog, CatalogEntry } from './catalog.js';
+import type { ActivityRunner } from './activity-runner.js';
+import { decide } from './retry.js';
+
+export interface EngineDeps {
+  store: ExecutionStore;
+  catalog: Catalog;
+  codec: ValueCodec;
+  clock: Clock;
+  random: Random;
+  activities: ActivityRunner;
+  /** Where workflow log lines and captured output go (outside the history). */
+  logSink?: (id: ExecutionId) => LogSink;
+}
+
+export type StepOutcome =
+  | { status: 'finished'; outcome: Outcome }
+  | { status: 'blocked' }
+  | { status: 'retry'; failure: string }
+  | { status: 'skipped'; reason: string };
+
+export interface SubmitOptions {
+  scheduledAtMs?: number;
+  id?: ExecutionId;
+}
+
+export class Engine {
+  constructor(readonly deps: EngineDeps) {}
+
+  /** Checks the function and params, then writes the new execution. Returns its id. */
+  async submit(ffqn: string, params: JsonValue[], opts: SubmitOptions = {}): Promise<ExecutionId> {
+    const { catalog, clock, random, store } = this.deps;
+    const entry = catalog.resolve(ffqn);
+    if (!entry) {
+      const near = catalog.closest(ffqn);
+      throw new NotFoundError(`function ${ffqn} is not exported by any configured component${near.length ? `; did you mean ${near.slice(0, 3).join(' or ')}?` : ''}`);
+    }
+    this.checkParams(entry, params);
+    const now = clock.now();
+    const id = opts.id ?? newExecutionId(now, random);
+    await store.create(id, {
+      type: 'created', at: isoTime(now), ffqn, params, scheduled_at: isoTime(opts.scheduledAtMs ?? now),
+      component_digest: entry.component.digest,
+    });
+    return id;
+  }
+
+  private checkParams(entry: CatalogEntry, params: JsonValue[]): void {
+    if (params.length !== entry.fn.params.length) {
+      throw new InputError(`params: ${entry.ffqn} takes ${entry.fn.params.length} (${entry.fn.params.map((p) => p.name).join(', ')}), got ${params.length}`);
+    }
+    entry.fn.params.forEach((p, i) => this.deps.codec.toJs(p.type, params[i]!));
+  }
+
+  /** Advances one execution by one step, or returns null when another process holds it. */
+  async advance(id: ExecutionId): Promise<StepOutcome | null> {
+    const { store, catalog, clock, random } = this.deps;
+    const { events } = await store.read(id);
+    const created = events[0] as Created;
+    if (events.at(-1)?.type === 'finished') return { status: 'skipped', reason: 'already finished' };
+    const entry = catalog.resolve(created.ffqn);
+    if (!entry) return { status: 'skipped', reason: `function ${created.ffqn} is not configured` };
+    if (entry.kind === 'stub') return { status: 'skipped', reason: 'stub activities finish only when stubbed' };
+    const cfg = entry.component.config;
+    const leaseMs = cfg.kind === 'activity_stub' ? 1000 : cfg.exec.lockExpiryMs;
+    const runId = newRunId(clock.now(), random);
+    const lease = await store.lease(id, { runId, leaseMs, componentDigest: entry.component.digest });
+    if (!lease) return null;
+    try {
+      const inbox = (await store.read(id)).inbox;
+      if (inbox.some((m) => m.type === 'cancel-requested')) {
+        return await this.finish(lease, runId, created, { failure: { kind: 'cancelled', reason: 'cancel requested' } });
+      }
+      const adopted = await this.adoptDelivered(id, lease.events, created);
+      if (adopted) return await this.finish(lease, runId, created, adopted, true);
+      return entry.kind === 'workflow'
+        ? await this.advanceWorkflow(lease, runId, created, entry, inbox)
+        : await this.advanceActivity(lease, runId, created, entry);
+    } catch (e) {
+      await lease.abandon?.().catch(() => undefined);
+      throw e;
+    }
+  }
+
+  private async advanceActivity(lease: Lease, runId: RunId, created: Created, entry: CatalogEntry): Promise<StepOutcome> {
+    const cfg = entry.component.config;
+    if (cfg.kind !== 'activity_wasm') throw new Error(`not an activity: ${entry.ffqn}`);
+    const failures = lease.events.filter((e) => e.type === 'temporarily-failed' || e.type === 'temporarily-timed-out').length;
+    const result = await this.deps.activities.run(entry, created.params, { timeoutMs: cfg.exec.lockExpiryMs });
+    const err = entry.fn.result?.kind === 'result' ? entry.fn.result.err : null;
+    const decision = decide(result, failures, cfg, err?.kind === 'variant');
+    const now = this.deps.clock.now();
+    if (decision.kind === 'retry') {
+      const backoff = isoTime(now + decision.backoffMs);
+      await lease.release(decision.timedOut
+        ? { type: 'temporarily-timed-out', at: isoTime(now), run_id: runId, backoff_expires_at: backoff }
+        : { type: 'temporarily-failed', at: isoTime(now), run_id: runId, backoff_expires_at: backoff, reason: decision.reason, ...(decision.detail ? { detail: decision.detail } : {}) },
+      now + decision.backoffMs);
+      return { status: 'retry', failure: decision.reason };
+    }
+    return this.finish(lease, runId, created, decision.kind === 'finish' ? { result: decision.result } : { failure: decision.failure });
+  }
+
+  private async advanceWorkflow(lease: Lease, runId: RunId, created: Created, entry: CatalogEntry, inbox: InboxMessage[]): Promise<StepOutcome> {
+    const { clock } = this.deps;
+    const id = lease.id as ExecutionId;
+    const history = lease.events.map((event, i) => ({ event, index: i + 1 })).filter((r) => isHistoryEvent(r.event));
+    inbox = [...inbox, ...(await this.deliverDueDelays(id, lease.events, inbox))];
+    const run = await runWorkflow({
+      executionId: id, created, history: history as never, logLength: lease.events.length, inbox,
+      component: entry.component, ifc: entry.ifc, fn: entry.fn, targets: this.deps.catalog, codec: this.deps.codec, clock,
+      log: this.deps.logSink?.(id) ?? (() => undefined),
+      onBlock: (_ctx, js) => { throw new SuspendSignal(js); },
+    });
+    await this.applyEffects(id, run.effects);
+    if (run.events.length) await lease.append(run.events);
+    if (run.status === 'finished') return this.finish(lease, runId, created, run.outcome);
+    const now = clock.now();
+    await lease.release({
+      type: 'blocked', at: isoTime(now), run_id: runId, join_set_id: run.joinSetId, ...(run.until === undefined ? {} : { until: isoTime(run.until) }),
+    }, run.until);
+    return { status: 'blocked' };
+  }
+
+  /** Delays whose time has come get their response, written by whoever processes the parent. */
+  private async deliverDueDelays(id: ExecutionId, events: LogEvent[], inbox: InboxMessage[]): Promise<InboxMessage[]> {
+    const now = this.deps.clock.now();
+    const answered = new Set(inbox.map((m) => (m.type === 'delay-finished' ? m.delay_id : '')));
+    const out: InboxMessage[] = [];
+    for (const e of events) {
+      if (e.type !== 'delay-requested' || answered.has(e.delay_id) || parseIsoTime(e.expires_at) > now) continue;
+      const msg: InboxMessage = { type: 'delay-finished', at: e.expires_at, join_set_id: e.join_set_id, delay_id: e.delay_id, cancelled: false };
+      await this.deps.store.deliver(id, msg);
+      out.push(msg);
+    }
+    return out;
+  }
+
+  private async applyEffects(parent: ExecutionId, effects: Effect[]): Promise<void> {
+    const { store, clock, catalog } = this.deps;
+    const at = isoTime(clock.now());
+    for (const fx of effects) {
+      switch (fx.type) {
+        case 'create-child':
+        case 'schedule': {
+          const digest = catalog.resolve(fx.ffqn)?.component.digest ?? 'sha256:unknown';
+          await store.create(fx.id, {
+            type: 'created', at, ffqn: fx.ffqn, params: fx.params,
+            scheduled_at: fx.type === 'schedule' ? fx.scheduledAt : at,
+            ...(fx.type === 'create-child' ? { parent: { execution_id: parent, join_set_id: fx.joinSetId } } : { scheduled_by: parent }),
+            component_digest: digest,
+          });
+          break;
+        }
+        case 'cancel':
+          await store.deliver(fx.id, { type: 'cancel-requested', at, by: parent });
+          break;
+        case 'stub':
+          await this.stub(fx.id, fx.result);
+          break;
+      }
+    }
+  }
+
+  /** Finishes a stub activity execution with a given result (the `stub` command and `-stub`). */
+  async stub(id: ExecutionId, result: ReturnValue): Promise<'ok' | 'conflict'> {
+    const { store, clock, random } = this.deps;
+    const { events } = await store.read(id);
+    const last = events.at(-1);
+    if (last?.type === 'finished') return JSON.stringify('result' in last ? last.result : null) === JSON.stringify(result) ? 'ok' : 'conflict';
+    const runId = newRunId(clock.now(), random);
+    const lease = await store.lease(id, { runId, leaseMs: 5000, componentDigest: (events[0] as Created).component_digest });
+    if (!lease) return 'conflict';
+    await this.finish(lease, runId, events[0] as Created, { result });
+    return 'ok';
+  }
+
+  /** Invariant 2: the parent hears first, then the child's log says finished. */
+  private async finish(lease: Lease, runId: RunId, created: Created, outcome: Outcome, alreadyDelivered = false): Promise<StepOutcome> {
+    const at = isoTime(this.deps.clock.now());
+    if (created.parent && !alreadyDelivered) {
+      await this.deps.store.deliver(created.parent.execution_id as ExecutionId, {
+        type: 'child-finished', at, join_set_id: created.parent.join_set_id, child_execution_id: lease.id, ...outcome,
+      });
+    }
+    await lease.release({ type: 'finished', at, run_id: runId, ...outcome });
+    return { status: 'finished', outcome };
+  }
+
+  /** Invariant 2: a previous attempt that delivered its result but died before `finished`. */
+  private async adoptDelivered(id: ExecutionId, events: LogEvent[], created: Created): Promise<Outcome | undefined> {
+    if (!created.parent || events.filter((e) => e.type === 'locked').length < 2) return undefined;
+    const { inbox } = await this.deps.store.read(created.parent.execution_id as ExecutionId);
+    const m = inbox.find((x) => x.type === 'child-finished' && x.child_execution_id === id);
+    if (!m || m.type !== 'child-finished') return undefined;
+    return 'result' in m ? { result: m.result } : { failure: m.failure };
+  }
+}

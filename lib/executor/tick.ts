@@ -1,0 +1,94 @@
+/**
+ * One pass over due work, for cron and systemd timers: advance every due execution, and keep going
+ * with the work that creates (children, retries whose backoff passed, parents woken by responses)
+ * until nothing is due or the time budget is spent. Several ticks may overlap: leases keep each
+ * execution with one process; an execution another process holds is left to it.
+ */
+import type { ExecutionId } from '../model/ids.js';
+import type { Engine, StepOutcome } from './engine.js';
+
+export interface TickOptions {
+  /** Stop taking new work after this long (ms). */
+  maxDurationMs: number;
+  /** How many executions advance at once. */
+  concurrency: number;
+  /** Stop taking new work when aborted (SIGINT/SIGTERM); what is running finishes. */
+  signal?: AbortSignal;
+  /** Real elapsed time, for the budget (the engine's clock may be simulated). */
+  elapsed?: () => number;
+}
+
+export interface TickSummary {
+  advanced: number;
+  finishedOk: number;
+  finishedErr: number;
+  failed: number;
+  retried: number;
+  blocked: number;
+  /** Held by another process, or not runnable here (a stub, an unconfigured function). */
+  skipped: number;
+  /** Executions whose step threw (a corrupt log, an unreadable file): each with its message. */
+  errors: { id: ExecutionId; message: string }[];
+  /** Whether work was still due when the tick stopped (time budget or signal). */
+  stoppedEarly: boolean;
+}
+
+export function emptySummary(): TickSummary {
+  return { advanced: 0, finishedOk: 0, finishedErr: 0, failed: 0, retried: 0, blocked: 0, skipped: 0, errors: [], stoppedEarly: false };
+}
+
+export function count(summary: TickSummary, outcome: StepOutcome | null): void {
+  if (!outcome || outcome.status === 'skipped') {
+    summary.skipped++;
+    return;
+  }
+  summary.advanced++;
+  if (outcome.status === 'blocked') summary.blocked++;
+  else if (outcome.status === 'retry') summary.retried++;
+  else if ('failure' in outcome.outcome) summary.failed++;
+  else if ('ok' in outcome.outcome.result) summary.finishedOk++;
+  else summary.finishedErr++;
+}
+
+export async function tick(engine: Engine, opts: TickOptions): Promise<TickSummary> {
+  const started = performance.now();
+  const elapsed = opts.elapsed ?? (() => performance.now() - started);
+  const summary = emptySummary();
+  const inFlight = new Map<ExecutionId, Promise<void>>();
+  // An execution that could not be advanced is not retried within this tick: no busy loop.
+  const passedOver = new Set<ExecutionId>();
+  const { store, clock } = engine.deps;
+
+  const start = (id: ExecutionId) => {
+    const p = engine.advance(id).then(
+      (outcome) => {
+        count(summary, outcome);
+        if (!outcome || outcome.status === 'skipped') passedOver.add(id);
+      },
+      (e: unknown) => {
+        summary.errors.push({ id, message: e instanceof Error ? e.message : String(e) });
+        passedOver.add(id);
+      },
+    ).finally(() => inFlight.delete(id));
+    inFlight.set(id, p);
+  };
+
+  for (;;) {
+    if (opts.signal?.aborted || elapsed() >= opts.maxDurationMs) {
+      summary.stoppedEarly = (await store.due(clock.now(), 1)).length > 0 || inFlight.size > 0;
+      break;
+    }
+    const room = opts.concurrency - inFlight.size;
+    if (room > 0) {
+      const due = (await store.due(clock.now(), room + inFlight.size + passedOver.size))
+        .filter((id) => !inFlight.has(id) && !passedOver.has(id))
+        .slice(0, room);
+      for (const id of due) start(id);
+      if (due.length === 0 && inFlight.size === 0) break;
+      if (due.length > 0 && inFlight.size < opts.concurrency) continue;
+    }
+    await Promise.race(inFlight.values());
+  }
+  await Promise.all(inFlight.values());
+  return summary;
+}
