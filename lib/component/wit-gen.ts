@@ -11,6 +11,7 @@ import { join } from 'node:path';
 import type { WitFunction } from '../model/wit-types.js';
 import { extensionInterfaces, type ComponentKind, type ExportedInterface } from './extensions.js';
 import type { WitInterfaceDef } from './wit/build.js';
+import { exportedInterfaceDefs } from './wit/exported.js';
 import { LOG_INTERFACES, WORKFLOW_INTERFACES } from './wit/host-workflow.js';
 import { TYPES_INTERFACES } from './wit/host-types.js';
 import { packageOf, printPackage } from './wit/print.js';
@@ -62,12 +63,25 @@ export function hostInterfaces(): { name: string; functions: WitFunction[] }[] {
  * interfaces are brought in with `use`, so the original packages must sit next to these in wit/deps.
  */
 export function extensionWitPackages(exported: ExportedInterface[], kind: ComponentKind): WitFile[] {
+  const defs = exported.flatMap((e) => extensionInterfaces(e, kind))
+    .map((ifc): WitInterfaceDef => ({ name: ifc.name, types: [], functions: ifc.functions }));
+  return packageFiles(defs);
+}
+
+/**
+ * The exported interfaces themselves, rebuilt from their types (see ./wit/exported.ts): what the
+ * extension packages `use` when the author's original WIT is not at hand.
+ */
+export function exportedWitPackages(exported: ExportedInterface[]): WitFile[] {
+  return packageFiles(exportedInterfaceDefs(exported));
+}
+
+function packageFiles(defs: WitInterfaceDef[]): WitFile[] {
   const byPackage = new Map<string, WitInterfaceDef[]>();
-  for (const ifc of exported.flatMap((e) => extensionInterfaces(e, kind))) {
-    const pkg = packageOf(ifc.name);
-    const def: WitInterfaceDef = { name: ifc.name, types: [], functions: ifc.functions };
-    const defs = byPackage.get(pkg);
-    if (defs) defs.push(def);
+  for (const def of defs) {
+    const pkg = packageOf(def.name);
+    const group = byPackage.get(pkg);
+    if (group) group.push(def);
     else byPackage.set(pkg, [def]);
   }
   return [...byPackage.values()].map(packageFile);
@@ -87,6 +101,11 @@ async function writeFiles(dir: string, files: WitFile[]): Promise<string[]> {
 /** Writes the host packages under `dir` (typically `wit/deps`); returns the paths written. */
 export function writeHostWit(dir: string): Promise<string[]> {
   return writeFiles(dir, hostWitPackages());
+}
+
+/** Writes the rebuilt exported packages under `dir`; returns the paths written. */
+export function writeExportedWit(exported: ExportedInterface[], dir: string): Promise<string[]> {
+  return writeFiles(dir, exportedWitPackages(exported));
 }
 
 /** Writes the extension packages for `exported` under `dir`; returns the paths written. */

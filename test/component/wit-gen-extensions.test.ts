@@ -2,7 +2,7 @@ import { mkdir, readFile, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import { extensionInterfaces, type ExportedInterface } from '../../lib/component/extensions.js';
-import { extensionWitPackages, writeExtensionWit, writeHostWit } from '../../lib/component/wit-gen.js';
+import { extensionWitPackages, writeExportedWit, writeExtensionWit, writeHostWit } from '../../lib/component/wit-gen.js';
 import type { WitType } from '../../lib/model/wit-types.js';
 import { buildImportingComponent, removeTempDirs, tempDir } from './wit-gen.helpers.js';
 
@@ -115,6 +115,45 @@ interface fibo-activity-ifc {
     const wit = await buildImportingComponent(root, ifcs);
     expect(wit).toContain('import test:shop-obelisk-ext/orders@1.2.0;');
     expect(wit).toContain('import test:shop-obelisk-schedule/orders@1.2.0;');
+  });
+
+  it('rebuilds the exported package from types alone, so the ext package embeds without the author’s WIT', async () => {
+    const { root, deps } = await witRoot();
+    const [shop] = await Promise.all((await writeExportedWit([SHOP], deps)).map((p) => readFile(p, 'utf8')));
+    await writeExtensionWit([SHOP], 'activity_stub', deps);
+    expect(shop).toBe(`package test:shop@1.2.0;
+
+interface orders {
+    use types.{money, error as types-error};
+
+    record order {
+        id: string,
+        total: money,
+    }
+
+    variant error {
+        execution-failed,
+        out-of-stock,
+    }
+
+    place: func(order: order, %type: u8) -> result<money, error>;
+    refund: func(orders: list<order>) -> result<_, types-error>;
+}
+
+interface types {
+    record money {
+        cents: u64,
+    }
+
+    variant error {
+        execution-failed,
+        invalid(string),
+    }
+}
+`);
+    const ifcs = [SHOP, ...extensionInterfaces(SHOP, 'activity_stub')];
+    const wit = await buildImportingComponent(root, ifcs);
+    for (const i of ifcs) expect(wit).toContain(`import ${i.name};`);
   });
 
   it('puts interfaces of one package into one file', () => {
