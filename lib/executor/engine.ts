@@ -17,7 +17,8 @@ import type { JsonValue } from '../model/json.js';
 import type { Clock } from '../model/time.js';
 import { isoTime, parseIsoTime } from '../model/time.js';
 import type { Random } from '../model/random.js';
-import { InputError, NotFoundError } from '../model/errors.js';
+import { NotFoundError } from '../model/errors.js';
+import { checkParams } from '../component/codec.js';
 import type { ExecutionStore, Lease } from '../store/index.js';
 import type { Effect } from '../runtime/context.js';
 import { runWorkflow, SuspendSignal } from '../runtime/workflow-run.js';
@@ -60,7 +61,7 @@ export class Engine {
       const near = catalog.closest(ffqn);
       throw new NotFoundError(`function ${ffqn} is not exported by any configured component${near.length ? `; did you mean ${near.slice(0, 3).join(' or ')}?` : ''}`);
     }
-    this.checkParams(entry, params);
+    checkParams(entry.fn, params);
     const now = clock.now();
     const id = opts.id ?? newExecutionId(now, random);
     await store.create(id, {
@@ -70,12 +71,6 @@ export class Engine {
     return id;
   }
 
-  private checkParams(entry: CatalogEntry, params: JsonValue[]): void {
-    if (params.length !== entry.fn.params.length) {
-      throw new InputError(`params: ${entry.ffqn} takes ${entry.fn.params.length} (${entry.fn.params.map((p) => p.name).join(', ')}), got ${params.length}`);
-    }
-    entry.fn.params.forEach((p, i) => this.deps.codec.toJs(p.type, params[i]!));
-  }
 
   /** Advances one execution by one step, or returns null when another process holds it. */
   async advance(id: ExecutionId): Promise<StepOutcome | null> {

@@ -6,6 +6,7 @@ import type { Backtrace, Outcome } from '../../model/events.js';
 import type { JsonValue } from '../../model/json.js';
 import type { WitFunction, WitType } from '../../model/wit-types.js';
 import { BugError } from '../../model/errors.js';
+import { jsonToJs, jsToJson } from '../../component/codec.js';
 
 /** The generic, type-directed codec (lib/component/codec), seen through the runtime's narrow need. */
 export interface ValueCodec {
@@ -88,3 +89,9 @@ function failureErrValue(ret: WitType): unknown {
 export function outcomeIsOk(outcome: Outcome): boolean {
   return 'result' in outcome && 'ok' in outcome.result;
 }
+
+/** The codec of lib/component/codec, as the runtime uses it. */
+export const jcoCodec: ValueCodec = {
+  toJs: (type, json) => jsonToJs(type, json, 'value'),
+  toJson: (type, js) => jsToJson(type, js, 'value'),
+};
