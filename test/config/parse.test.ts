@@ -204,3 +204,17 @@ join_next_blocking_strategy = "interrupt"
     expect(config.warnings).toEqual(['activity_wasm[0].allowed_host[0]: secrets are allowed for "http://api.local", which permits unencrypted http']);
   });
 });
+
+describe("the project's obelisk.toml", () => {
+  it('configures fibo_activity and fibo_workflow from .cache/components', async () => {
+    const { readFile } = await import('node:fs/promises');
+    const { fileURLToPath } = await import('node:url');
+    const path = fileURLToPath(new URL('../../obelisk.toml', import.meta.url));
+    const config = parseConfig(await readFile(path, 'utf8'), { path, env: {} });
+    expect(config.components.map((c) => [c.kind, c.name, c.location])).toEqual([
+      ['activity_wasm', 'fibo_activity', join(config.dir, '.cache', 'components', 'fibo_activity.wasm')],
+      ['workflow', 'fibo_workflow', join(config.dir, '.cache', 'components', 'fibo_workflow.wasm')],
+    ]);
+    expect(config.stateDir).toBe(join(config.dir, 'state'));
+  });
+});
