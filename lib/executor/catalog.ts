@@ -9,6 +9,9 @@ import type { TargetInfo, Targets } from '../runtime/host/values.js';
 export interface ExecutableComponent {
   readonly name: string;
   readonly digest: string;
+  /** The component file and the transpile cache (a hot worker loads it from there). */
+  readonly location: string;
+  readonly cacheDir: string;
   readonly config: ComponentConfig;
   readonly imports: readonly ImportedInterface[];
   instantiate(imports: Record<string, object>): Promise<Record<string, unknown>>;
@@ -24,4 +27,6 @@ export interface Catalog extends Targets {
   resolve(ffqn: string): CatalogEntry | undefined;
   /** Configured function names closest to a misspelt one, best first. */
   closest(ffqn: string): string[];
+  /** Every function as plain data (sent to workflow workers). */
+  targetsRecord(): Record<string, TargetInfo>;
 }

@@ -21,7 +21,11 @@ import { NotFoundError } from '../model/errors.js';
 import { checkParams } from '../component/codec.js';
 import type { ExecutionStore, Lease } from '../store/index.js';
 import type { Effect } from '../runtime/context.js';
-import { runWorkflow, SuspendSignal } from '../runtime/workflow-run.js';
+import { runWorkflow, SuspendSignal, type RunResult } from '../runtime/workflow-run.js';
+import type { RecordedEvent } from '../runtime/context.js';
+import type { HotWorkflowPool } from '../runtime/hot/hot-workflow.js';
+import type { HotRunRequest } from '../runtime/hot/protocol.js';
+import { HotWaits, messageKey } from './hot-waits.js';
 import type { ValueCodec } from '../runtime/host/values.js';
 import type { LogSink } from '../runtime/host/log.js';
 import type { Catalog, CatalogEntry } from './catalog.js';
@@ -30,6 +34,10 @@ import { decide } from './retry.js';
 
 export interface EngineDeps {
   store: ExecutionStore;
+  /** Workers for the "await" strategy; without it every workflow runs with "interrupt". */
+  hot?: HotWorkflowPool;
+  /** Passed to hot workers so they read the same (simulated) time as this process. */
+  simulatedClock?: boolean;
   catalog: Catalog;
   codec: ValueCodec;
   clock: Clock;
@@ -51,7 +59,15 @@ export interface SubmitOptions {
 }
 
 export class Engine {
+  readonly hotWaits = new HotWaits();
+  private readonly busy = new Set<ExecutionId>();
+
   constructor(readonly deps: EngineDeps) {}
+
+  /** Whether this process is advancing the execution right now (so a tick need not try it). */
+  isBusy(id: ExecutionId): boolean {
+    return this.busy.has(id);
+  }
 
   /** Checks the function and params, then writes the new execution. Returns its id. */
   async submit(ffqn: string, params: JsonValue[], opts: SubmitOptions = {}): Promise<ExecutionId> {
@@ -74,6 +90,16 @@ export class Engine {
 
   /** Advances one execution by one step, or returns null when another process holds it. */
   async advance(id: ExecutionId): Promise<StepOutcome | null> {
+    if (this.busy.has(id)) return null;
+    this.busy.add(id);
+    try {
+      return await this.advanceUnlocked(id);
+    } finally {
+      this.busy.delete(id);
+    }
+  }
+
+  private async advanceUnlocked(id: ExecutionId): Promise<StepOutcome | null> {
     const { store, catalog, clock, random } = this.deps;
     const { events } = await store.read(id);
     const created = events[0] as Created;
@@ -126,20 +152,76 @@ export class Engine {
     const id = lease.id as ExecutionId;
     const history = lease.events.map((event, i) => ({ event, index: i + 1 })).filter((r) => isHistoryEvent(r.event));
     inbox = [...inbox, ...(await this.deliverDueDelays(id, lease.events, inbox))];
+    const cfg = entry.component.config;
+    if (this.deps.hot && cfg.kind === 'workflow' && cfg.joinNextBlockingStrategy === 'await' && this.deps.hot.hasRoom()) {
+      return this.advanceHot(lease, runId, created, entry, inbox, history as RecordedEvent[]);
+    }
     const run = await runWorkflow({
       executionId: id, created, history: history as never, logLength: lease.events.length, inbox,
       component: entry.component, ifc: entry.ifc, fn: entry.fn, targets: this.deps.catalog, codec: this.deps.codec, clock,
       log: this.deps.logSink?.(id) ?? (() => undefined),
       onBlock: (_ctx, js) => { throw new SuspendSignal(js); },
     });
+    return this.endRun(lease, runId, created, run);
+  }
+
+  /** Persists what a run recorded (effects first) and releases the lease with its end state. */
+  private async endRun(lease: Lease, runId: RunId, created: Created, run: RunResult): Promise<StepOutcome> {
+    const id = lease.id as ExecutionId;
     await this.applyEffects(id, run.effects);
     if (run.events.length) await lease.append(run.events);
     if (run.status === 'finished') return this.finish(lease, runId, created, run.outcome);
-    const now = clock.now();
+    const now = this.deps.clock.now();
     await lease.release({
       type: 'blocked', at: isoTime(now), run_id: runId, join_set_id: run.joinSetId, ...(run.until === undefined ? {} : { until: isoTime(run.until) }),
     }, run.until);
     return { status: 'blocked' };
+  }
+
+  /**
+   * The "await" strategy: the workflow runs in a worker and stays hot while it waits. Each time it
+   * blocks, what it recorded is persisted (effects first), the lease is renewed, and the wait is
+   * parked until a response arrives (offered by whoever delivers it in this process, by a delay's
+   * timer, or found by polling the inbox) or until the lease would run out (then interrupted).
+   */
+  private async advanceHot(lease: Lease, runId: RunId, created: Created, entry: CatalogEntry, inbox: InboxMessage[], history: RecordedEvent[]): Promise<StepOutcome> {
+    const { clock, store } = this.deps;
+    const id = lease.id as ExecutionId;
+    const cfg = entry.component.config;
+    const leaseMs = cfg.kind === 'workflow' ? cfg.exec.lockExpiryMs : 1000;
+    const events: LogEvent[] = [...lease.events];
+    const seen = new Set(inbox.map(messageKey));
+    let persisted = Promise.resolve();
+    const request: HotRunRequest = {
+      executionId: id, created, history, logLength: lease.events.length, inbox,
+      component: { location: entry.component.location, cacheDir: entry.component.cacheDir, digest: entry.component.digest },
+      ifc: entry.ifc, fn: entry.fn, targets: this.deps.catalog.targetsRecord(),
+      ...(this.deps.simulatedClock ? { fixedNowMs: clock.now() } : {}),
+    };
+    const log = this.deps.logSink?.(id);
+    const run = await this.deps.hot!.run(request, {
+      onLog: (level, message, atMs) => log?.(level as never, message, atMs),
+      onBlocked: (m, hotRun) => {
+        persisted = persisted.then(async () => {
+          await this.applyEffects(id, m.effects);
+          if (m.events.length) await lease.append(m.events);
+          events.push(...m.events);
+          await lease.renew(leaseMs);
+          const wait = this.hotWaits.park(id, hotRun, seen);
+          wait.timers.push(setTimeout(() => this.hotWaits.interrupt(id), Math.max(1, leaseMs * 0.8)));
+          const check = async () => {
+            const due = await this.deliverDueDelays(id, events, (await store.read(id)).inbox);
+            const { inbox: all } = await store.read(id);
+            this.hotWaits.offer(id, [...all, ...due], clock.now());
+          };
+          if (m.until !== undefined) wait.timers.push(setTimeout(() => void check().catch(() => this.hotWaits.interrupt(id)), Math.max(0, m.until - clock.now())));
+          wait.timers.push(setInterval(() => void check().catch(() => this.hotWaits.interrupt(id)), 100));
+          await check();
+        }).catch(() => this.hotWaits.interrupt(id));
+      },
+    });
+    await persisted;
+    return this.endRun(lease, runId, created, run);
   }
 
   /** Delays whose time has come get their response, written by whoever processes the parent. */
@@ -199,9 +281,10 @@ export class Engine {
   private async finish(lease: Lease, runId: RunId, created: Created, outcome: Outcome, alreadyDelivered = false): Promise<StepOutcome> {
     const at = isoTime(this.deps.clock.now());
     if (created.parent && !alreadyDelivered) {
-      await this.deps.store.deliver(created.parent.execution_id as ExecutionId, {
-        type: 'child-finished', at, join_set_id: created.parent.join_set_id, child_execution_id: lease.id, ...outcome,
-      });
+      const parent = created.parent.execution_id as ExecutionId;
+      const msg: InboxMessage = { type: 'child-finished', at, join_set_id: created.parent.join_set_id, child_execution_id: lease.id, ...outcome };
+      await this.deps.store.deliver(parent, msg);
+      this.hotWaits.offer(parent, [msg], this.deps.clock.now());
     }
     await lease.release({ type: 'finished', at, run_id: runId, ...outcome });
     return { status: 'finished', outcome };

@@ -75,20 +75,29 @@ export async function tick(engine: Engine, opts: TickOptions): Promise<TickSumma
 
   for (;;) {
     if (opts.signal?.aborted || elapsed() >= opts.maxDurationMs) {
+      engine.hotWaits.interruptAll();
       summary.stoppedEarly = (await store.due(clock.now(), 1)).length > 0 || inFlight.size > 0;
       break;
     }
-    const room = opts.concurrency - inFlight.size;
+    // A hot workflow parked waiting for responses holds no slot: its children need them.
+    const room = opts.concurrency + engine.hotWaits.size - inFlight.size;
+    let started = 0;
     if (room > 0) {
       const due = (await store.due(clock.now(), room + inFlight.size + passedOver.size))
-        .filter((id) => !inFlight.has(id) && !passedOver.has(id))
+        .filter((id) => !inFlight.has(id) && !passedOver.has(id) && !engine.isBusy(id))
         .slice(0, room);
       for (const id of due) start(id);
-      if (due.length === 0 && inFlight.size === 0) break;
-      if (due.length > 0 && inFlight.size < opts.concurrency) continue;
+      started = due.length;
+      if (started === 0 && inFlight.size === 0) break;
     }
-    await Promise.race(inFlight.values());
+    if (started > 0 && inFlight.size < opts.concurrency + engine.hotWaits.size) continue;
+    // Wait for a step to end; while workflows are parked, also look again soon for work they create.
+    await Promise.race([...inFlight.values(), ...(engine.hotWaits.size > 0 ? [sleep(5)] : [])]);
   }
   await Promise.all(inFlight.values());
   return summary;
+}
+
+function sleep(ms: number): Promise<void> {
+  return new Promise((resolve) => setTimeout(resolve, ms));
 }
