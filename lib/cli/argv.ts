@@ -55,6 +55,12 @@ export function parseArgv(argv: readonly string[], commands: readonly CommandSpe
 }
 
 function parseCommand(spec: CommandSpec, argv: string[], globals: readonly OptionSpec[]) {
+  // mri would read `--follow=yes` as the flag plus a positional "yes"; say what is wrong instead.
+  const flags = [...globals, ...spec.options].filter((o) => !takesValue(o)).flatMap(optionNames);
+  for (const t of argv.slice(0, argv.includes('--') ? argv.indexOf('--') : argv.length)) {
+    const name = t.split('=')[0]!;
+    if (t.includes('=') && flags.includes(name)) throw new InputError(`option ${name} takes no value; got ${JSON.stringify(t)}`);
+  }
   const cli = cac('obelisk');
   for (const o of globals) cli.option(o.flags, o.description, o.default === undefined ? undefined : { default: o.default });
   const cmd = cli.command(spec.noun, spec.summary);
@@ -78,6 +84,8 @@ function parseCommand(spec: CommandSpec, argv: string[], globals: readonly Optio
       throw new InputError(`unknown option ${flag} for \`obelisk ${commandName(spec)}\`${hint(flag, flags)}; run \`obelisk ${commandName(spec)} --help\` for its options`);
     }
     options[name] = coerce(spec, o, value);
+    // mri turns numeric-looking values into numbers (`007` → 7); a value option keeps the text as typed.
+    if (typeof options[name] === 'string') options[name] = rawValue(argv, optionNames(o)) ?? options[name];
   }
 
   const positional = [...cli.args.map(String), ...((cli.options['--'] as string[] | undefined) ?? [])];
@@ -125,6 +133,20 @@ function positionals(argv: readonly string[], valueOptions: Set<string>): number
     out.push(i);
   }
   return out;
+}
+
+/** The text given for an option (`--x v` or `--x=v`), before any `--`. */
+function rawValue(argv: readonly string[], names: readonly string[]): string | undefined {
+  let found: string | undefined;
+  for (let i = 0; i < argv.length; i++) {
+    const t = argv[i]!;
+    if (t === '--') break;
+    for (const n of names) {
+      if (t === n && i + 1 < argv.length) found = argv[i + 1];
+      else if (t.startsWith(`${n}=`)) found = t.slice(n.length + 1);
+    }
+  }
+  return found;
 }
 
 function takesValue(o: OptionSpec): boolean {

@@ -159,6 +159,13 @@ describe('obelisk config check', () => {
     expect(w.stderr).toBe('warning: api: ignored (an Obelisk server setting with no meaning for this engine)\n');
   });
 
+  it('options may come before the command; --config resolves against the current folder', async () => {
+    const dir = await testDir({ 'conf/obelisk.toml': '' });
+    const r = await cli(['--config', 'conf/obelisk.toml', 'config', '--json', 'check'], { cwd: dir });
+    expect(r.code).toBe(0);
+    expect((JSON.parse(r.stdout) as { path: string }).path).toBe(join(dir, 'conf', 'obelisk.toml'));
+  });
+
   it('a missing config file exits 2', async () => {
     const r = await cli(['config', 'check', '--config', 'missing.toml'], { cwd: join('/', 'nowhere') });
     expect(r.code).toBe(2);
