@@ -4,13 +4,13 @@
  * Invariants:
  *  1. Effects before events: children, scheduled executions, cancel requests and stubs are written
  *     before the parent's log names them.
- *  2. A finishing child delivers its result to the parent's inbox before it appends `finished`. A run
- *     that finds a previous attempt cut short and its result already delivered adopts that result,
- *     so a child's log and its parent's view never disagree.
+ *  2. A finishing child's result reaches its parent's inbox: the store delivers it when the lease is
+ *     released with `finished`; if the process dies in between, the child is still due (its lease
+ *     marker stays) and the next step that finds it finished delivers again (a duplicate is a no-op).
  *  3. Every step ends by releasing the lease with the next state (blocked, retry, finished) and the
  *     time the execution is next due; nothing is held past a step.
  */
-import type { Created, InboxMessage, LogEvent, Outcome, ReturnValue } from '../model/events.js';
+import type { Created, Finished, InboxMessage, LogEvent, Outcome, ReturnValue } from '../model/events.js';
 import { isHistoryEvent } from '../model/events.js';
 import { newExecutionId, newRunId, type ExecutionId, type RunId } from '../model/ids.js';
 import type { JsonValue } from '../model/json.js';
@@ -103,7 +103,11 @@ export class Engine {
     const { store, catalog, clock, random } = this.deps;
     const { events } = await store.read(id);
     const created = events[0] as Created;
-    if (events.at(-1)?.type === 'finished') return { status: 'skipped', reason: 'already finished' };
+    const last = events.at(-1);
+    if (last?.type === 'finished') {
+      if (created.parent) await this.redeliver(id, created, last);
+      return { status: 'skipped', reason: 'already finished' };
+    }
     const entry = catalog.resolve(created.ffqn);
     if (!entry) return { status: 'skipped', reason: `function ${created.ffqn} is not configured` };
     if (entry.kind === 'stub') return { status: 'skipped', reason: 'stub activities finish only when stubbed' };
@@ -113,17 +117,16 @@ export class Engine {
     const lease = await store.lease(id, { runId, leaseMs, componentDigest: entry.component.digest });
     if (!lease) return null;
     try {
-      const inbox = (await store.read(id)).inbox;
+      const inbox = [...lease.inbox];
       if (inbox.some((m) => m.type === 'cancel-requested')) {
         return await this.finish(lease, runId, created, { failure: { kind: 'cancelled', reason: 'cancel requested' } });
       }
-      const adopted = await this.adoptDelivered(id, lease.events, created);
-      if (adopted) return await this.finish(lease, runId, created, adopted, true);
       return entry.kind === 'workflow'
         ? await this.advanceWorkflow(lease, runId, created, entry, inbox)
         : await this.advanceActivity(lease, runId, created, entry);
     } catch (e) {
-      await lease.abandon?.().catch(() => undefined);
+      // Nothing more is appended; the execution is found again when the lease expires.
+      await lease.release().catch(() => undefined);
       throw e;
     }
   }
@@ -150,7 +153,7 @@ export class Engine {
   private async advanceWorkflow(lease: Lease, runId: RunId, created: Created, entry: CatalogEntry, inbox: InboxMessage[]): Promise<StepOutcome> {
     const { clock } = this.deps;
     const id = lease.id as ExecutionId;
-    const history = lease.events.map((event, i) => ({ event, index: i + 1 })).filter((r) => isHistoryEvent(r.event));
+    const history = lease.events.map((event: LogEvent, i: number) => ({ event, index: i + 1 })).filter((r: { event: LogEvent }) => isHistoryEvent(r.event));
     inbox = [...inbox, ...(await this.deliverDueDelays(id, lease.events, inbox))];
     const cfg = entry.component.config;
     if (this.deps.hot && cfg.kind === 'workflow' && cfg.joinNextBlockingStrategy === 'await' && this.deps.hot.hasRoom()) {
@@ -277,25 +280,24 @@ export class Engine {
     return 'ok';
   }
 
-  /** Invariant 2: the parent hears first, then the child's log says finished. */
-  private async finish(lease: Lease, runId: RunId, created: Created, outcome: Outcome, alreadyDelivered = false): Promise<StepOutcome> {
-    const at = isoTime(this.deps.clock.now());
-    if (created.parent && !alreadyDelivered) {
-      const parent = created.parent.execution_id as ExecutionId;
-      const msg: InboxMessage = { type: 'child-finished', at, join_set_id: created.parent.join_set_id, child_execution_id: lease.id, ...outcome };
-      await this.deps.store.deliver(parent, msg);
-      this.hotWaits.offer(parent, [msg], this.deps.clock.now());
-    }
+  /** Invariant 2: the store delivers the result to the parent on release; a hot parent here hears at once. */
+  private async finish(lease: Lease, runId: RunId, created: Created, outcome: Outcome): Promise<StepOutcome> {
+    const now = this.deps.clock.now();
+    const at = isoTime(now);
     await lease.release({ type: 'finished', at, run_id: runId, ...outcome });
+    if (created.parent) {
+      this.hotWaits.offer(created.parent.execution_id as ExecutionId, [
+        { type: 'child-finished', at, join_set_id: created.parent.join_set_id, child_execution_id: lease.id, ...outcome },
+      ], now);
+    }
     return { status: 'finished', outcome };
   }
 
-  /** Invariant 2: a previous attempt that delivered its result but died before `finished`. */
-  private async adoptDelivered(id: ExecutionId, events: LogEvent[], created: Created): Promise<Outcome | undefined> {
-    if (!created.parent || events.filter((e) => e.type === 'locked').length < 2) return undefined;
-    const { inbox } = await this.deps.store.read(created.parent.execution_id as ExecutionId);
-    const m = inbox.find((x) => x.type === 'child-finished' && x.child_execution_id === id);
-    if (!m || m.type !== 'child-finished') return undefined;
-    return 'result' in m ? { result: m.result } : { failure: m.failure };
+  /** Invariant 2: delivers a finished child's result again (the store ignores a duplicate). */
+  private async redeliver(id: ExecutionId, created: Created, finished: Finished): Promise<void> {
+    const outcome: Outcome = 'result' in finished ? { result: finished.result } : { failure: finished.failure };
+    await this.deps.store.deliver(created.parent!.execution_id as ExecutionId, {
+      type: 'child-finished', at: finished.at, join_set_id: created.parent!.join_set_id, child_execution_id: id, ...outcome,
+    });
   }
 }
