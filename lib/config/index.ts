@@ -5,3 +5,4 @@ export { InvalidConfigError, type ConfigIssue } from './issues.js';
 export { hostAllows, parseHostPattern, type HostPattern } from './host-pattern.js';
 export { sha256File, sha256Bytes } from './digest.js';
 export type * from './types.js';
+export { checkDistinctExports, type ComponentExports } from './exports.js';

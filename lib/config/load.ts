@@ -3,8 +3,8 @@
  * exists and matches its `content_digest`, and that each `wit` folder exists. Nothing may start on a
  * config that fails here.
  *
- * (Two components exporting the same function is checked when the components are loaded, in
- * lib/component, because only the component's types say what it exports.)
+ * Two components exporting the same function can only be seen once the components' types are read:
+ * the component loader calls checkDistinctExports (exports.ts) for that.
  */
 import { readFile, stat } from 'node:fs/promises';
 import { resolve } from 'node:path';

@@ -218,3 +218,14 @@ describe("the project's obelisk.toml", () => {
     expect(config.stateDir).toBe(join(config.dir, 'state'));
   });
 });
+
+describe('checkDistinctExports', () => {
+  it('rejects a function exported by two components, naming both', async () => {
+    const { checkDistinctExports } = await import('../../lib/config/exports.js');
+    const config = parse('[[activity_wasm]]\nname = "a"\nlocation = "a.wasm"\n[[activity_stub]]\nname = "b"\nlocation = "b.wasm"\n');
+    const [a, b] = config.components as [ActivityWasmConfig, Config['components'][number]];
+    expect(() => checkDistinctExports(PATH, [{ component: a, ffqns: ['t:p/i.f', 't:p/i.g'] }, { component: b, ffqns: ['t:p/i.h'] }])).not.toThrow();
+    expect(() => checkDistinctExports(PATH, [{ component: a, ffqns: ['t:p/i.f'] }, { component: b, ffqns: ['t:p/i.f'] }]))
+      .toThrow(`invalid configuration ${PATH}: t:p/i.f is exported by both activity_wasm[0] ("a") and activity_stub[0] ("b"); expected each function to be exported by one component`);
+  });
+});
