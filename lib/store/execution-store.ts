@@ -1,0 +1,321 @@
+/**
+ * The execution store: each execution is a folder of append-only files; the due index is a
+ * folder of empty marker files; leases are `locked` lines in the log. No database, no daemon.
+ * The full contract (layout, who writes what, crash and concurrency guarantees) is docs/format.md.
+ *
+ * Invariants:
+ *  1. Every id is validated before it becomes a path (executionPaths).
+ *  2. A missing file reads as "nothing yet"; a torn last line as "not written".
+ *  3. A corrupt log affects only its execution: read/lease throw CorruptLogError (file:line),
+ *     lease also drops that execution's due markers, everything else keeps working.
+ *  4. No lost wake-ups: see due-index.ts. In particular, lease() deletes the markers it observed
+ *     (in a due() scan, or the one its log state implies) before it reads the inbox, so every
+ *     message announced by a deleted marker is in `lease.inbox`.
+ */
+import { join } from 'node:path';
+import { nodeFileLayer, isNoSpace, type FileLayer } from './file-layer.js';
+import type { ChildFinished, Created, Finished, InboxMessage, LogEvent } from '../model/events.js';
+import { INBOX_TYPES } from '../model/events.js';
+import { decodeEvent, encodeEvent } from '../model/event-codec.js';
+import { executionIdFromDirName, parentOf, parseExecutionId, parseRunId, type ExecutionId } from '../model/ids.js';
+import { CorruptLogError, InputError, NotFoundError, RetryLaterError } from '../model/errors.js';
+import { parseIsoTime, type Clock } from '../model/time.js';
+import { stringifyJson } from '../model/json.js';
+import { DueIndex } from './due-index.js';
+import { DUE, EXECUTIONS, GITIGNORE, executionPaths, markerName, parseMarkerName, tmpPath, type ExecutionPaths } from './layout.js';
+import { encodeLines, parseLog } from './log-file.js';
+import { readInbox, writeInbox } from './inbox.js';
+import { Lease, type LeaseContext } from './lease.js';
+import { acquire, type LeaseRequest } from './acquire.js';
+import { stateDueMs, stateOf } from './state.js';
+import { rebuildIndex, type RebuildReport } from './rebuild.js';
+
+export interface StoreOptions {
+  root: string;
+  clock: Clock;
+  /** 'default' survives a process crash; 'fsync' also a power loss (fdatasync before acknowledging). */
+  durability?: 'default' | 'fsync';
+  fs?: FileLayer;
+  /** An append lock older than this belongs to a crashed or stopped process. Default 5000 ms. */
+  appendLockStaleMs?: number;
+  /** A due marker whose execution has no log is removed once older than this. Default 60 s. */
+  orphanGraceMs?: number;
+}
+
+export interface ExecutionRecord {
+  events: LogEvent[];
+  inbox: InboxMessage[];
+}
+
+/** Bounds of the in-memory hints; when one is full it is cleared (costing only redundant work). */
+const MAX_OBSERVED = 100_000;
+const MAX_REMEMBERED = 100_000;
+
+export class ExecutionStore {
+  readonly root: string;
+  private readonly fs: FileLayer;
+  private readonly clock: Clock;
+  private readonly durable: boolean;
+  private readonly index: DueIndex;
+  private readonly ctx: LeaseContext;
+  private readonly orphanGraceMs: number;
+  /** Markers seen by due() per execution, taken (and deleted) by the next lease of that execution. */
+  private observed = new Map<ExecutionId, string[]>();
+  /** Executions found held by another run: the expiry marker that run created (skip while it exists). */
+  private held = new Map<ExecutionId, string>();
+  /** Inbox files whose wake-up marker this store wrote (a duplicate delivery of those needs none). */
+  private delivered = new Set<string>();
+
+  private constructor(opts: StoreOptions) {
+    this.root = opts.root;
+    this.fs = opts.fs ?? nodeFileLayer;
+    this.clock = opts.clock;
+    this.durable = opts.durability === 'fsync';
+    this.orphanGraceMs = opts.orphanGraceMs ?? 60_000;
+    this.index = new DueIndex(this.fs, join(this.root, DUE), this.durable);
+    this.ctx = {
+      fs: this.fs,
+      clock: this.clock,
+      index: this.index,
+      durable: this.durable,
+      lockStaleMs: opts.appendLockStaleMs ?? 5000,
+      deliverToParent: (child, created, finished) => this.deliverToParent(child, created, finished),
+    };
+  }
+
+  static async open(opts: StoreOptions): Promise<ExecutionStore> {
+    const store = new ExecutionStore(opts);
+    const { fs } = store;
+    fs.mkdirp(join(store.root, EXECUTIONS));
+    const gitignore = join(store.root, '.gitignore');
+    if (fs.readFile(gitignore)?.toString('utf8') !== GITIGNORE) {
+      const tmp = tmpPath(gitignore);
+      fs.writeExclusive(tmp, Buffer.from(GITIGNORE));
+      fs.rename(tmp, gitignore);
+    }
+    if (fs.stat(store.index.dir) === null) {
+      fs.mkdirp(store.index.dir);
+      await store.rebuildIndex();
+    }
+    return store;
+  }
+
+  /** Writes line 1 of a new execution. Idempotent by id: 'exists' when the same execution is there. */
+  async create(id: ExecutionId, created: Created): Promise<'created' | 'exists'> {
+    const paths = executionPaths(this.root, id);
+    checkCreated(id, created);
+    const { fs, index } = this;
+    const existing = fs.readFile(paths.log);
+    if (existing !== null) return sameExecution(id, paths, existing, created);
+    return withNoSpaceReported(`creating ${paths.log}`, async () => {
+      let createdDir: boolean;
+      try {
+        createdDir = fs.mkdir(paths.dir);
+      } catch (err) {
+        if ((err as NodeJS.ErrnoException).code !== 'ENOENT') throw err;
+        fs.mkdirp(join(this.root, EXECUTIONS));
+        createdDir = fs.mkdir(paths.dir);
+      }
+      // The marker first: a crash after it leaves an orphan marker (removed later), never a log nobody finds.
+      index.createFresh(parseIsoTime(created.scheduled_at), id);
+      await index.sync();
+      let tmp = tmpPath(paths.log);
+      while (!fs.writeExclusive(tmp, encodeLines([created]))) tmp = tmpPath(paths.log);
+      let linked: boolean;
+      try {
+        if (this.durable) await fs.syncFile(tmp);
+        linked = fs.link(tmp, paths.log);
+      } finally {
+        fs.unlink(tmp);
+      }
+      if (!linked) return sameExecution(id, paths, fs.readFile(paths.log) ?? Buffer.alloc(0), created);
+      if (this.durable) {
+        await fs.syncDir(paths.dir);
+        if (createdDir) await fs.syncDir(join(this.root, EXECUTIONS));
+      }
+      return 'created';
+    });
+  }
+
+  async read(id: ExecutionId): Promise<ExecutionRecord> {
+    const paths = executionPaths(this.root, id);
+    const buf = this.fs.readFile(paths.log);
+    if (buf === null) throw new NotFoundError(`execution ${id} not found: no file ${paths.log}`);
+    const { events } = parseLog(buf, paths.log);
+    if (events.length === 0) throw new NotFoundError(`execution ${id} has no complete created line yet in ${paths.log}`);
+    return { events, inbox: readInbox(this.fs, paths) };
+  }
+
+  /** Takes the lease; null when another run holds it (or is taking it right now) or the execution is finished. */
+  async lease(id: ExecutionId, req: LeaseRequest): Promise<Lease | null> {
+    const paths = executionPaths(this.root, id);
+    parseRunId(req.runId);
+    if (!(req.leaseMs > 0 && Number.isFinite(req.leaseMs))) throw new InputError(`lease of ${id}: expected leaseMs > 0 like 1000, got ${req.leaseMs}`);
+    const observed = this.observed.get(id) ?? [];
+    this.observed.delete(id);
+    let got;
+    try {
+      got = await withNoSpaceReported(`leasing ${id}`, async () => acquire(this.ctx, id, paths, req));
+    } catch (err) {
+      if (err instanceof CorruptLogError) this.index.remove(observed); // quarantine: due() stops returning it
+      throw err;
+    }
+    switch (got.kind) {
+      case 'busy':
+        return null;
+      case 'held':
+        this.held.set(id, markerName(got.expiresMs, id));
+        return null;
+      case 'finished': {
+        // Leftover markers of a finished execution mean its holder may have crashed before telling the parent.
+        const created = got.events[0] as Created;
+        const fin = got.events[got.events.length - 1] as Finished;
+        if (created.parent) await this.deliverToParent(id, created, fin);
+        const lastLock = [...got.events].reverse().find((e) => e.type === 'locked');
+        const stale = [...observed, markerName(parseIsoTime(created.scheduled_at), id)];
+        if (lastLock?.type === 'locked') stale.push(markerName(parseIsoTime(lastLock.lease_expires_at), id));
+        this.index.remove(stale);
+        return null;
+      }
+      case 'taken': {
+        if (this.durable) {
+          await got.file.datasync();
+          await this.index.sync();
+        }
+        // Delete what this lease answers for, before reading the inbox (invariant 4).
+        const implied = stateDueMs(got.previous);
+        const stale = implied === undefined ? observed : [...observed, markerName(implied, id)];
+        this.index.remove(stale.filter((m) => m !== got.expiryMarker));
+        this.held.delete(id);
+        return new Lease(this.ctx, {
+          id, runId: req.runId, componentDigest: req.componentDigest, paths, file: got.file,
+          events: got.events, inbox: readInbox(this.fs, paths), offset: got.offset, expiresAtMs: got.expiresMs, expiryMarker: got.expiryMarker,
+        });
+      }
+    }
+  }
+
+  /** Puts a message in the inbox (once per name), then makes the execution due now. */
+  async deliver(id: ExecutionId, msg: InboxMessage): Promise<'delivered' | 'duplicate'> {
+    const paths = executionPaths(this.root, id);
+    checkMessage(id, msg);
+    if (this.fs.stat(paths.log) === null) throw new NotFoundError(`cannot deliver ${msg.type} to execution ${id}: it does not exist (no ${paths.log})`);
+    return withNoSpaceReported(`delivering ${msg.type} to ${id}`, async () => {
+      const { wrote, file } = await writeInbox(this.fs, paths, id, msg, this.durable);
+      // After a duplicate too, unless this store wrote the marker itself: the first deliverer may
+      // have crashed between the inbox file and its marker.
+      if (wrote || !this.delivered.has(file)) {
+        this.index.createFresh(this.clock.now(), id);
+        await this.index.sync();
+        if (this.delivered.size >= MAX_REMEMBERED) this.delivered.clear();
+        this.delivered.add(file);
+      }
+      return wrote ? 'delivered' : 'duplicate';
+    });
+  }
+
+  /**
+   * Executions due at `nowMs`, earliest first, at most `limit`. Cost: one listing of due/ (the
+   * pending set) and one stat per returned id. Markers without a log are skipped (and removed
+   * after the grace period); `onProblem` hears about files in due/ that are not markers.
+   */
+  async due(nowMs: number, limit = Number.POSITIVE_INFINITY, onProblem?: (err: Error) => void): Promise<ExecutionId[]> {
+    if (this.index.needsRebuild) await this.rebuildIndex();
+    const byId = new Map<ExecutionId, string[]>();
+    const order: ExecutionId[] = [];
+    for (const name of this.index.list()) {
+      const m = parseMarkerName(name);
+      if (!m) {
+        onProblem?.(new InputError(`not a due marker: ${this.index.path(name)}: expected a name like 20260121T194000.000Z~E_01JD0Z3T6W7Y8X9A0B1C2D3E4F`));
+        continue;
+      }
+      let list = byId.get(m.id);
+      if (!list) {
+        byId.set(m.id, (list = []));
+        if (m.ms <= nowMs) order.push(m.id);
+      }
+      list.push(name);
+    }
+    const result: ExecutionId[] = [];
+    for (const id of order) {
+      if (result.length >= limit) break;
+      const markers = byId.get(id)!;
+      const hint = this.held.get(id);
+      if (hint !== undefined) {
+        if (markers.includes(hint) && parseMarkerName(hint)!.ms > nowMs) continue;
+        this.held.delete(id);
+      }
+      if (this.fs.stat(executionPaths(this.root, id).log) === null) {
+        this.removeOrphans(markers);
+        continue;
+      }
+      result.push(id);
+      if (this.observed.size >= MAX_OBSERVED) this.observed.clear();
+      this.observed.set(id, markers);
+    }
+    return result;
+  }
+
+  /** Recomputes every marker from the logs alone; runs by itself when due/ is missing. */
+  async rebuildIndex(): Promise<RebuildReport> {
+    return rebuildIndex({ fs: this.fs, root: this.root, index: this.index, nowMs: this.clock.now(), orphanGraceMs: this.orphanGraceMs });
+  }
+
+  /** Every execution folder. */
+  async *list(): AsyncIterable<ExecutionId> {
+    for (const name of this.fs.readdir(join(this.root, EXECUTIONS)) ?? []) {
+      const id = executionIdFromDirName(name);
+      if (id !== undefined) yield id;
+    }
+  }
+
+  private removeOrphans(markers: string[]): void {
+    const cutoff = this.fs.now() - this.orphanGraceMs;
+    for (const name of markers) {
+      const st = this.fs.stat(this.index.path(name));
+      if (st !== null && st.mtimeMs < cutoff) this.index.remove([name]);
+    }
+  }
+
+  private async deliverToParent(child: ExecutionId, created: Created, finished: Finished): Promise<void> {
+    const parent = parseExecutionId(created.parent!.execution_id);
+    const outcome = 'result' in finished ? { result: finished.result } : { failure: finished.failure };
+    const msg: ChildFinished = { type: 'child-finished', at: finished.at, join_set_id: created.parent!.join_set_id, child_execution_id: child, ...outcome };
+    await this.deliver(parent, msg);
+  }
+}
+
+function checkCreated(id: ExecutionId, created: Created): void {
+  if (created?.type !== 'created') throw new InputError(`create ${id}: expected a created event, got ${stringifyJson(created?.type)}`);
+  decodeEvent(encodeEvent(created)); // the same checks as reading it back: required keys, time format
+  if (created.parent) {
+    const p = parentOf(id);
+    if (!p || p.parent !== created.parent.execution_id || p.joinSetId !== created.parent.join_set_id) {
+      throw new InputError(`create ${id}: parent ${created.parent.execution_id} join set ${created.parent.join_set_id} does not match the id: expected a child id like ${created.parent.execution_id}.${created.parent.join_set_id}_1`);
+    }
+  }
+}
+
+function checkMessage(id: ExecutionId, msg: InboxMessage): void {
+  if (!INBOX_TYPES.has(msg?.type)) throw new InputError(`deliver to ${id}: expected child-finished, delay-finished or cancel-requested, got ${stringifyJson(msg?.type)}`);
+  decodeEvent(encodeEvent(msg));
+}
+
+function sameExecution(id: ExecutionId, paths: ExecutionPaths, buf: Buffer, created: Created): 'exists' {
+  const first = parseLog(buf, paths.log).events[0];
+  if (first?.type !== 'created') throw new CorruptLogError(paths.log, 1, 'no complete created line: expected line 1 to be created');
+  const key = (c: Created): string => stringifyJson([c.ffqn, c.params, c.parent ?? null]);
+  if (key(first) !== key(created)) {
+    throw new InputError(`execution ${id} exists already with another function, parameters or parent: stored ${key(first)}, given ${key(created)}`);
+  }
+  return 'exists';
+}
+
+async function withNoSpaceReported<T>(what: string, fn: () => Promise<T>): Promise<T> {
+  try {
+    return await fn();
+  } catch (err) {
+    if (isNoSpace(err)) throw new RetryLaterError(`no space left on the device while ${what}; nothing was acknowledged; free space and retry`, { cause: err });
+    throw err;
+  }
+}

@@ -1,0 +1,253 @@
+/**
+ * A lease: the right of one run to append to one execution's log until it gives it back or
+ * another process takes over after `lease_expires_at`.
+ *
+ * The lease itself is the `locked` line in the log (the log is the only authority); the
+ * `append.lock` folder only serialises the microseconds of each append.
+ *
+ * Invariants:
+ *  1. Fencing: every append runs under the append lock and first checks that the log still ends
+ *     at the byte offset this holder last wrote. Any other length means someone else appended
+ *     (a takeover always appends `locked`), so the holder gets LeaseLostError and writes nothing.
+ *  2. One write(2) per batch, on an O_APPEND descriptor. A failed or short write is cut back to
+ *     the holder's offset under the lock (the only truncation besides dropping a torn fragment
+ *     when a lease is taken), so the log is unchanged by a failed append.
+ *  3. Markers: the holder removes at release only the markers it created itself (lease expiry
+ *     markers); the next marker is created before the state change is appended.
+ */
+import type { AppendFile, FileLayer } from './file-layer.js';
+import { isNoSpace } from './file-layer.js';
+import type { Blocked, Created, Finished, InboxMessage, LogEvent, TemporarilyFailed, TemporarilyTimedOut, Unlocked } from '../model/events.js';
+import type { ExecutionId, RunId } from '../model/ids.js';
+import type { Clock } from '../model/time.js';
+import { isoTime } from '../model/time.js';
+import { BugError, InputError, LeaseLostError, RetryLaterError } from '../model/errors.js';
+import { isFresh, lock, tryLock, unlock } from './append-lock.js';
+import type { DueIndex } from './due-index.js';
+import { markerName, type ExecutionPaths } from './layout.js';
+import { encodeLines } from './log-file.js';
+import { readInbox } from './inbox.js';
+import { stateDueMs, stateOf } from './state.js';
+
+/** What a lease needs from the store that made it. */
+export interface LeaseContext {
+  readonly fs: FileLayer;
+  readonly clock: Clock;
+  readonly index: DueIndex;
+  readonly durable: boolean;
+  readonly lockStaleMs: number;
+  /** Delivers a finished child's outcome to its parent (inbox file, then a wake-up marker). */
+  deliverToParent(child: ExecutionId, created: Created, finished: Finished): Promise<void>;
+}
+
+export interface LeaseInit {
+  id: ExecutionId;
+  runId: RunId;
+  componentDigest: string;
+  paths: ExecutionPaths;
+  file: AppendFile;
+  events: LogEvent[];
+  inbox: InboxMessage[];
+  offset: number;
+  expiresAtMs: number;
+  expiryMarker: string;
+}
+
+type Status = 'held' | 'lost' | 'broken' | 'released';
+
+/** The events that end a lease. */
+export type ReleaseEvent = Unlocked | Blocked | Finished | TemporarilyFailed | TemporarilyTimedOut;
+const RELEASE_TYPES: ReadonlySet<string> = new Set(['unlocked', 'blocked', 'finished', 'temporarily-failed', 'temporarily-timed-out']);
+
+export class Lease {
+  readonly id: ExecutionId;
+  readonly runId: RunId;
+  /** The log as read when the lease was taken, ending with this lease's `locked` event. */
+  readonly events: LogEvent[];
+  /** The inbox as read right after the lease was taken. */
+  readonly inbox: readonly InboxMessage[];
+  private expiresMs: number;
+  private offset: number;
+  private status: Status = 'held';
+  private finished = false;
+  private ownMarkers = new Set<string>();
+  private queue: Promise<unknown> = Promise.resolve();
+  private readonly created: Created;
+
+  constructor(private readonly ctx: LeaseContext, private readonly init: LeaseInit) {
+    this.id = init.id;
+    this.runId = init.runId;
+    this.events = init.events;
+    this.inbox = init.inbox;
+    this.expiresMs = init.expiresAtMs;
+    this.offset = init.offset;
+    this.ownMarkers.add(init.expiryMarker);
+    this.created = init.events[0] as Created;
+  }
+
+  get expiresAtMs(): number {
+    return this.expiresMs;
+  }
+
+  /** Reads the inbox again (messages delivered since the lease was taken are included). */
+  async readInbox(): Promise<InboxMessage[]> {
+    return readInbox(this.ctx.fs, this.init.paths);
+  }
+
+  /** Appends the events in one write, fenced (see invariant 1). */
+  append(events: readonly LogEvent[]): Promise<void> {
+    return this.serial(async () => {
+      for (const e of events) {
+        if (e.type === 'created' || e.type === 'locked') throw new BugError(`a lease appends no ${e.type} event: created is written by create(), locked by lease() and renew()`);
+      }
+      if (events.length > 0) await this.write(events);
+    });
+  }
+
+  /** Extends the lease to now + leaseMs: appends a new `locked` line and moves the expiry marker. */
+  renew(leaseMs: number): Promise<void> {
+    return this.serial(async () => {
+      const { clock, index } = this.ctx;
+      const now = clock.now();
+      const expires = now + leaseMs;
+      const marker = index.createFresh(expires, this.id);
+      await index.sync();
+      try {
+        await this.write([{ type: 'locked', at: isoTime(now), run_id: this.runId, lease_expires_at: isoTime(expires), component_digest: this.init.componentDigest }]);
+      } catch (err) {
+        index.remove([marker]);
+        throw err;
+      }
+      index.remove([...this.ownMarkers]);
+      this.ownMarkers = new Set([marker]);
+      this.expiresMs = expires;
+    });
+  }
+
+  /**
+   * Gives the execution back. With `last`, appends it, makes the execution due at `nextDueMs`
+   * (default: `pending_at` of unlocked, `backoff_expires_at` of a temporary failure, `until` of
+   * blocked, never for finished), delivers a finished child's outcome to its parent (a duplicate
+   * if the caller delivered it already), and removes this lease's expiry marker. Without `last`,
+   * nothing is appended: the execution stays locked and is found again when the lease expires.
+   */
+  release(last?: ReleaseEvent, nextDueMs?: number): Promise<void> {
+    return this.serial(async () => {
+      if (this.status === 'released') return;
+      try {
+        if (this.status !== 'held') {
+          if (last) throw this.lostError();
+          return;
+        }
+        if (!last) return;
+        if (!RELEASE_TYPES.has(last.type)) {
+          throw new BugError(`release takes ${[...RELEASE_TYPES].join(', ')}, got ${(last as LogEvent).type}`);
+        }
+        if (last.run_id !== undefined && last.run_id !== this.runId) {
+          throw new InputError(`release of ${this.id}: expected run_id ${this.runId}, got ${last.run_id}`);
+        }
+        const { index } = this.ctx;
+        const next = last.type === 'finished' ? undefined : (nextDueMs ?? stateDueMs(stateOf([last])));
+        let keep: string | undefined;
+        if (next !== undefined) {
+          if (!Number.isFinite(next)) throw new InputError(`release of ${this.id}: expected a finite nextDueMs like 1767225600000, got ${next}`);
+          keep = index.ensure(next, this.id) ?? markerName(next, this.id);
+          await index.sync();
+        }
+        await this.write([last]);
+        if (last.type === 'finished' && this.created.parent) await this.ctx.deliverToParent(this.id, this.created, last);
+        index.remove([...this.ownMarkers].filter((m) => m !== keep));
+        this.ownMarkers.clear();
+      } finally {
+        this.status = 'released';
+        this.init.file.close();
+      }
+    }, 'run');
+  }
+
+  /** Gives up without writing anything: the execution is found again when the lease expires. */
+  abandon(): Promise<void> {
+    return this.release();
+  }
+
+  /** Runs lease operations one after another, in call order. */
+  private serial<T>(fn: () => Promise<T>, afterRelease: 'throw' | 'run' = 'throw'): Promise<T> {
+    const run = this.queue.then(() => {
+      if (this.status === 'released' && afterRelease === 'throw') throw new BugError(`lease ${this.runId} on ${this.id} was already released`);
+      return fn();
+    });
+    this.queue = run.catch(() => undefined);
+    return run;
+  }
+
+  private lostError(): LeaseLostError {
+    return new LeaseLostError(
+      this.status === 'broken'
+        ? `lease ${this.runId} on ${this.id}: an earlier append failed and could not be cut back; this lease writes nothing more`
+        : `lease ${this.runId} on ${this.id} was lost: another process appended to ${this.init.paths.log} after this lease expired; this holder writes nothing more`,
+    );
+  }
+
+  /** One fenced write of the batch (invariants 1 and 2). */
+  private async write(events: readonly LogEvent[]): Promise<void> {
+    if (this.status !== 'held') throw this.lostError();
+    if (this.finished) throw new BugError(`${this.id} is finished: nothing may be appended after finished`);
+    const { fs, durable, lockStaleMs } = this.ctx;
+    const file = this.init.file;
+    const data = encodeLines(events);
+    const token = tryLock(fs, this.init.paths.lock, lockStaleMs) ?? (await lock(fs, this.init.paths.lock, lockStaleMs));
+    try {
+      const size = file.size();
+      if (size !== this.offset) {
+        this.status = 'lost';
+        throw new LeaseLostError(
+          `lease ${this.runId} on ${this.id} was lost: ${this.init.paths.log} is ${size} bytes, expected ${this.offset} (where this holder last wrote); another process took the execution over, so nothing was written`,
+        );
+      }
+      if (!isFresh(fs, token)) {
+        throw new RetryLaterError(`append to ${this.init.paths.log} not attempted: this process held the append lock longer than ${lockStaleMs / 2} ms (was it stopped?); nothing was written, try again`);
+      }
+      let written: number;
+      try {
+        written = file.append(data);
+      } catch (err) {
+        this.cutBack(file);
+        throw this.writeError(err, data.length);
+      }
+      if (written !== data.length) {
+        this.cutBack(file);
+        throw this.writeError(undefined, data.length, written);
+      }
+      this.offset += data.length;
+    } finally {
+      unlock(fs, token);
+    }
+    if (events.some((e) => e.type === 'finished')) this.finished = true;
+    if (durable) {
+      try {
+        await file.datasync();
+      } catch (err) {
+        this.status = 'broken';
+        throw err;
+      }
+    }
+  }
+
+  /** Restores the log to this holder's offset after a failed write; called under the append lock. */
+  private cutBack(file: AppendFile): void {
+    try {
+      if (file.size() > this.offset) file.truncate(this.offset);
+    } catch {
+      this.status = 'broken'; // the fragment stays; the next lease holder drops it if it is torn
+    }
+  }
+
+  private writeError(err: unknown, wanted: number, written?: number): Error {
+    if (err === undefined || isNoSpace(err)) {
+      const what = written === undefined ? 'the write failed' : `only ${written} of ${wanted} bytes were written`;
+      const undone = this.status === 'broken' ? 'the partial line could not be cut back' : 'the log is unchanged';
+      return new RetryLaterError(`no space left on the device for ${this.init.paths.log}: ${what}; ${undone}; free space and retry`, { cause: err });
+    }
+    return err as Error;
+  }
+}

@@ -1,0 +1,96 @@
+/**
+ * Pure functions from an execution's log (and inbox) to its state and to the time it is due.
+ * The due index is derived from these alone (rebuildIndex), so they define what "due" means.
+ */
+import type { InboxMessage, LogEvent } from '../model/events.js';
+import { parseIsoTime } from '../model/time.js';
+import { assertNever } from '../model/errors.js';
+
+export type ExecutionState =
+  | { kind: 'pending'; atMs: number }
+  | { kind: 'locked'; runId: string; expiresMs: number; componentDigest: string }
+  | { kind: 'blocked'; joinSetId: string; untilMs?: number }
+  | { kind: 'finished' };
+
+/** The state after the last lifecycle event. `events` must start with `created`. */
+export function stateOf(events: readonly LogEvent[]): ExecutionState {
+  for (let i = events.length - 1; i >= 0; i--) {
+    const e = events[i]!;
+    switch (e.type) {
+      case 'created':
+        return { kind: 'pending', atMs: parseIsoTime(e.scheduled_at) };
+      case 'locked':
+        return { kind: 'locked', runId: e.run_id, expiresMs: parseIsoTime(e.lease_expires_at), componentDigest: e.component_digest };
+      case 'unlocked':
+        return { kind: 'pending', atMs: parseIsoTime(e.pending_at) };
+      case 'temporarily-failed':
+      case 'temporarily-timed-out':
+        return { kind: 'pending', atMs: parseIsoTime(e.backoff_expires_at) };
+      case 'blocked':
+        return e.until === undefined ? { kind: 'blocked', joinSetId: e.join_set_id } : { kind: 'blocked', joinSetId: e.join_set_id, untilMs: parseIsoTime(e.until) };
+      case 'finished':
+        return { kind: 'finished' };
+      case 'persisted':
+      case 'join-set-created':
+      case 'child-requested':
+      case 'delay-requested':
+      case 'join-next':
+      case 'join-set-closed':
+      case 'scheduled':
+      case 'stubbed':
+        continue;
+      default:
+        return assertNever(e, 'log event');
+    }
+  }
+  return { kind: 'pending', atMs: 0 };
+}
+
+/**
+ * True when the inbox holds something the execution has not acted on: a response no `join-next`
+ * consumed yet, or a cancel request (acted on by finishing).
+ */
+export function hasUnconsumedInbox(events: readonly LogEvent[], inbox: readonly InboxMessage[]): boolean {
+  if (inbox.length === 0) return false;
+  const consumed = new Set<string>();
+  for (const e of events) {
+    if (e.type === 'join-next' && e.response) consumed.add('execution_id' in e.response ? e.response.execution_id : e.response.delay_id);
+  }
+  return inbox.some((m) => {
+    switch (m.type) {
+      case 'child-finished':
+        return !consumed.has(m.child_execution_id);
+      case 'delay-finished':
+        return !consumed.has(m.delay_id);
+      case 'cancel-requested':
+        return true;
+      default:
+        return assertNever(m, 'inbox message');
+    }
+  });
+}
+
+/** The state's own wake-up time (lease expiry for a locked execution), ignoring the inbox. */
+export function stateDueMs(state: ExecutionState): number | undefined {
+  switch (state.kind) {
+    case 'pending':
+      return state.atMs;
+    case 'locked':
+      return state.expiresMs;
+    case 'blocked':
+      return state.untilMs;
+    case 'finished':
+      return undefined;
+    default:
+      return assertNever(state, 'state');
+  }
+}
+
+/** When the execution is due according to its log and inbox; undefined when it waits for nothing (finished, or blocked without a deadline). */
+export function dueTimeOf(events: readonly LogEvent[], inbox: readonly InboxMessage[], nowMs: number): number | undefined {
+  const state = stateOf(events);
+  if (state.kind === 'finished') return undefined;
+  const own = stateDueMs(state);
+  if (!hasUnconsumedInbox(events, inbox)) return own;
+  return own === undefined ? nowMs : Math.min(own, nowMs);
+}
