@@ -58,7 +58,7 @@ export function parseConfig(text: string, options: ParseOptions): Config {
   for (const t of r.tableArray('workflow', '[[workflow]]')) add(readWorkflow(t));
 
   for (const key of OBELISK_SERVER_KEYS) {
-    if (r.has(key)) ctx.warnings.push(`${key}: ignored (an Obelisk server setting with no meaning for this engine)`);
+    if (r.ignore(key)) ctx.warnings.push(`${key}: ignored (an Obelisk server setting with no meaning for this engine)`);
   }
   r.finish();
   checkUniqueNames(components, issues);

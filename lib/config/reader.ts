@@ -35,11 +35,18 @@ const DURATION_UNITS = { milliseconds: 1, seconds: 1_000, minutes: 60_000, hours
 
 export class TableReader {
   private readonly named = new Set<string>();
+  private readonly ignored = new Set<string>();
 
   constructor(readonly ctx: ReadContext, readonly path: string, private readonly values: Table) {}
 
   keyPath(key: string): string {
     return joinPath(this.path, key);
+  }
+
+  /** A key that is accepted but means nothing here: not reported as unknown, not offered as a valid key. */
+  ignore(key: string): boolean {
+    this.ignored.add(key);
+    return Object.hasOwn(this.values, key);
   }
 
   has(key: string): boolean {
@@ -203,7 +210,7 @@ export class TableReader {
     const known = [...this.named];
     let count = 0;
     for (const key of Object.keys(this.values)) {
-      if (this.named.has(key)) continue;
+      if (this.named.has(key) || this.ignored.has(key)) continue;
       count++;
       const hint = closest(key, known);
       const valid = known.length > 0 ? `valid keys here: ${known.join(', ')}` : 'no keys are valid here';

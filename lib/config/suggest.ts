@@ -13,8 +13,16 @@ export function closest(word: string, candidates: readonly string[]): string | u
   // A third of the word (at least 2 edits) still reads as a typo; beyond that the guess is noise.
   const limit = Math.max(2, Math.floor(word.length / 3));
   if (best !== undefined && bestDistance <= limit) return best;
-  // A prefix or suffix match also counts: `retry_exp` for `retry_exp_backoff`.
-  return candidates.find((c) => word.length >= 4 && (c.startsWith(word) || word.startsWith(c)));
+  // A prefix match also counts (`retry_exp` for `retry_exp_backoff`), and so does an abbreviation
+  // (`secs` for `seconds`, `millis` for `milliseconds`, as older Obelisk configs wrote them).
+  return candidates.find((c) => word.length >= 4 && (c.startsWith(word) || word.startsWith(c)))
+    ?? candidates.find((c) => word.length >= 3 && c[0] === word[0] && isSubsequence(word, c));
+}
+
+function isSubsequence(short: string, long: string): boolean {
+  let i = 0;
+  for (const ch of long) if (ch === short[i]) i++;
+  return i === short.length;
 }
 
 /** Levenshtein distance with adjacent transpositions counted as one edit. */

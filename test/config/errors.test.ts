@@ -42,9 +42,14 @@ describe('config mistakes', () => {
     expect(e.message).toContain('did you mean `milliseconds`?');
   });
 
-  it('a misspelt top-level table', () => {
+  it('a misspelt top-level table; the valid keys listed are this engine\'s, not the ignored Obelisk server keys', () => {
     const e = failure('[[activity_wsam]]\nname = "a"\nlocation = "a.wasm"\n');
-    expect(e.message).toContain(`${PATH}:1: activity_wsam: unknown key; did you mean \`activity_wasm\`?`);
+    expect(e.message).toBe(`invalid configuration: ${PATH}:1: activity_wsam: unknown key; did you mean \`activity_wasm\`? `
+      + '(valid keys here: state_dir, cache_dir, durability, tick, activity_wasm, activity_stub, activity_external, workflow)');
+  });
+
+  it("Obelisk's older abbreviated units get a suggestion", () => {
+    expect(failure(`${ACTIVITY}exec.lock_expiry.secs = 1\n`).message).toContain('activity_wasm[0].exec.lock_expiry.secs: unknown key; did you mean `seconds`?');
   });
 
   it('a wrong type: says what was expected with an example, and what was received', () => {

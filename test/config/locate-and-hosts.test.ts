@@ -86,5 +86,9 @@ describe('suggestions', () => {
     expect(closest('max_retry', ['max_retries', 'location'])).toBe('max_retries');
     expect(closest('retry_on_error', ['retry_on_err', 'name'])).toBe('retry_on_err');
     expect(closest('completely_else', ['max_retries', 'name'])).toBeUndefined();
+    const units = ['milliseconds', 'seconds', 'minutes', 'hours'];
+    expect(closest('secs', units)).toBe('seconds');
+    expect(closest('millis', units)).toBe('milliseconds');
+    expect(closest('hrs', units)).toBe('hours');
   });
 });
