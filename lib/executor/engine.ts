@@ -26,6 +26,7 @@ import type { RecordedEvent } from '../runtime/context.js';
 import type { HotWorkflowPool } from '../runtime/hot/hot-workflow.js';
 import type { HotRunRequest } from '../runtime/hot/protocol.js';
 import { HotWaits, messageKey } from './hot-waits.js';
+import { Signal } from './signal.js';
 import type { ValueCodec } from '../runtime/host/values.js';
 import type { LogSink } from '../runtime/host/log.js';
 import type { Catalog, CatalogEntry } from './catalog.js';
@@ -60,6 +61,8 @@ export interface SubmitOptions {
 
 export class Engine {
   readonly hotWaits = new HotWaits();
+  /** Notified when new work may be due here: a child created, a response delivered, a workflow parked. */
+  readonly workSignal = new Signal();
   private readonly busy = new Set<ExecutionId>();
 
   constructor(readonly deps: EngineDeps) {}
@@ -173,6 +176,7 @@ export class Engine {
     const id = lease.id as ExecutionId;
     await this.applyEffects(id, run.effects);
     if (run.events.length) await lease.append(run.events);
+    if (run.effects.length) this.workSignal.notify();
     if (run.status === 'finished') return this.finish(lease, runId, created, run.outcome);
     const now = this.deps.clock.now();
     await lease.release({
@@ -209,8 +213,11 @@ export class Engine {
           await this.applyEffects(id, m.effects);
           if (m.events.length) await lease.append(m.events);
           events.push(...m.events);
-          await lease.renew(leaseMs);
+          if (m.effects.length) this.workSignal.notify();
+          // Renew only when the lease is half spent: each renewal is a `locked` line in the log.
+          if (lease.expiresAtMs - clock.now() < leaseMs / 2) await lease.renew(leaseMs);
           const wait = this.hotWaits.park(id, hotRun, seen);
+          this.workSignal.notify();
           wait.timers.push(setTimeout(() => this.hotWaits.interrupt(id), Math.max(1, leaseMs * 0.8)));
           const check = async () => {
             const due = await this.deliverDueDelays(id, events, (await store.read(id)).inbox);

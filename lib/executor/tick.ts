@@ -91,8 +91,8 @@ export async function tick(engine: Engine, opts: TickOptions): Promise<TickSumma
       if (started === 0 && inFlight.size === 0) break;
     }
     if (started > 0 && inFlight.size < opts.concurrency + engine.hotWaits.size) continue;
-    // Wait for a step to end; while workflows are parked, also look again soon for work they create.
-    await Promise.race([...inFlight.values(), ...(engine.hotWaits.size > 0 ? [sleep(5)] : [])]);
+    // Wait for a step to end, or for a step still running (a hot workflow) to create work.
+    await Promise.race([...inFlight.values(), engine.workSignal.wait(), ...(engine.hotWaits.size > 0 ? [sleep(50)] : [])]);
   }
   await Promise.all(inFlight.values());
   return summary;

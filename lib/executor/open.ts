@@ -1,0 +1,88 @@
+/**
+ * Opens an engine from a configuration: loads every component (transpile cache), checks that every
+ * workflow's imports can be answered, opens the store. Nothing runs on an invalid configuration.
+ */
+import os from 'node:os';
+import type { Config, ComponentConfig } from '../config/types.js';
+import { ComponentRegistry, type FunctionEntry } from '../component/registry.js';
+import { ExecutionStore } from '../store/index.js';
+import { asWorkflowComponent } from '../runtime/hot/component-cache.js';
+import { assertSatisfiable } from '../runtime/host/imports.js';
+import { jcoCodec, type TargetInfo } from '../runtime/host/values.js';
+import { HotWorkflowPool } from '../runtime/hot/hot-workflow.js';
+import { systemClock, type Clock } from '../model/time.js';
+import { systemRandom, type Random } from '../model/random.js';
+import { BugError } from '../model/errors.js';
+import type { Catalog, CatalogEntry, ExecutableComponent } from './catalog.js';
+import { Engine, type EngineDeps } from './engine.js';
+import type { ActivityRunner } from './activity-runner.js';
+import { InProcessActivityRunner } from './activity-runner.js';
+
+const KIND: Record<ComponentConfig['kind'], TargetInfo['kind']> = { activity_wasm: 'activity', activity_stub: 'stub', workflow: 'workflow' };
+
+export function catalogOf(registry: ComponentRegistry, config: Pick<Config, 'components' | 'cacheDir'>): Catalog {
+  const byName = new Map(config.components.map((c) => [c.name, c]));
+  const executables = new Map<string, ExecutableComponent>();
+  const executable = (e: FunctionEntry): ExecutableComponent => {
+    let x = executables.get(e.component.name);
+    if (!x) {
+      const loaded = e.component.loaded;
+      const cfg = byName.get(e.component.name);
+      if (!cfg) throw new BugError(`component ${e.component.name} is not in the configuration`);
+      const wc = loaded ? asWorkflowComponent(loaded) : undefined;
+      x = {
+        name: e.component.name, digest: e.component.digest, location: e.component.location, cacheDir: config.cacheDir, config: cfg,
+        imports: wc?.imports ?? [],
+        instantiate: (imports) => {
+          if (!wc) throw new BugError(`component ${e.component.name} is a stub and cannot run`);
+          return wc.instantiate(imports);
+        },
+      };
+      executables.set(e.component.name, x);
+    }
+    return x;
+  };
+  const entries = new Map<string, CatalogEntry | undefined>();
+  const catalog: Catalog = {
+    resolve(ffqn) {
+      if (entries.has(ffqn)) return entries.get(ffqn);
+      const e = registry.find(ffqn);
+      const entry = e && { ffqn: e.ffqn, fn: e.fn, ifc: e.ifc, kind: KIND[e.component.kind], component: executable(e) };
+      entries.set(ffqn, entry);
+      return entry;
+    },
+    closest: (ffqn) => registry.closest(ffqn),
+    targetsRecord() {
+      const out: Record<string, TargetInfo> = {};
+      for (const e of registry.functions()) out[e.ffqn] = { ffqn: e.ffqn, fn: e.fn, kind: KIND[e.component.kind] };
+      return out;
+    },
+  };
+  return catalog;
+}
+
+export interface OpenOptions {
+  clock?: Clock;
+  random?: Random;
+  /** Run workflows with the await strategy in worker threads (tick, server). Default true. */
+  hotWorkers?: number;
+  activities?: ActivityRunner;
+}
+
+export async function openEngine(config: Config, opts: OpenOptions = {}): Promise<Engine> {
+  const registry = await ComponentRegistry.load(config.components, { cacheDir: config.cacheDir });
+  const catalog = catalogOf(registry, config);
+  for (const c of registry.components()) {
+    if (c.kind === 'workflow' && c.loaded) assertSatisfiable(c.name, { targets: catalog }, c.types.imports);
+  }
+  const clock = opts.clock ?? systemClock;
+  const store = await ExecutionStore.open({ root: config.stateDir, durability: config.durability, clock });
+  const hotWorkers = opts.hotWorkers ?? Math.max(2, os.availableParallelism() * 2);
+  const deps: EngineDeps = {
+    store, catalog, codec: jcoCodec, clock, random: opts.random ?? systemRandom,
+    activities: opts.activities ?? new InProcessActivityRunner(jcoCodec),
+    ...(hotWorkers > 0 ? { hot: new HotWorkflowPool(hotWorkers) } : {}),
+    simulatedClock: clock !== systemClock,
+  };
+  return new Engine(deps);
+}

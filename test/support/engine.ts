@@ -1,0 +1,47 @@
+/** Engines over temporary state folders, configured with the components this repository builds. */
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { loadConfig } from '../../lib/config/load.js';
+import { openEngine, type OpenOptions } from '../../lib/executor/open.js';
+import type { Engine } from '../../lib/executor/engine.js';
+
+export const ROOT = fileURLToPath(new URL('../..', import.meta.url));
+export const BUILT = path.join(ROOT, '.cache', 'components');
+
+export interface TestEngine {
+  engine: Engine;
+  dir: string;
+  close(): Promise<void>;
+}
+
+/** `toml` may use ${BUILT} for the built components folder and ${ROOT} for the repository. */
+export async function testEngine(toml: string, opts: OpenOptions = {}): Promise<TestEngine> {
+  const dir = mkdtempSync(path.join(tmpdir(), 'obelisk-test-'));
+  const text = toml.replaceAll('${BUILT}', BUILT).replaceAll('${ROOT}', ROOT);
+  writeFileSync(path.join(dir, 'obelisk.toml'), `cache_dir = "${path.join(ROOT, '.cache')}"\n${text}`);
+  const config = await loadConfig(path.join(dir, 'obelisk.toml'), process.env);
+  const engine = await openEngine(config, opts);
+  return {
+    engine, dir,
+    async close() {
+      await engine.deps.hot?.close();
+      await engine.deps.activities.close();
+      rmSync(dir, { recursive: true, force: true });
+    },
+  };
+}
+
+export function fiboToml(strategy: 'await' | 'interrupt'): string {
+  return `
+[[activity_wasm]]
+name = "fibo_activity"
+location = "\${BUILT}/fibo_activity.wasm"
+
+[[workflow]]
+name = "fibo_workflow"
+location = "\${BUILT}/fibo_workflow.wasm"
+join_next_blocking_strategy = "${strategy}"
+`;
+}
