@@ -3,7 +3,8 @@
  * integers are bigint) and the JS values jco's generated bindings take and return.
  *
  * JSON form (obelisk-compat.md §4, with the choices it leaves open):
- *   bool, string           as JSON; char is a string of one code point
+ *   bool, string           as JSON (a string with an unpaired surrogate is refused: WIT strings
+ *                          are Unicode text); char is a string of one code point
  *   u8..u64, s8..s64       a number or a bigint, exact over the whole range; written as a number
  *                          when it is a safe integer (|n| <= 2^53-1), as a bigint beyond
  *   f32, f64               a number; NaN and the infinities as "NaN", "Infinity", "-Infinity"
@@ -24,7 +25,10 @@
  * payload); result { tag: 'ok'|'err', val }; enum the case name; flags an object of booleans keyed
  * by camelCase name; option see shapes.ts. A top-level `result` returned by an export is unwrapped
  * by jco (ok value, or a thrown ComponentError with .payload): the runtime re-wraps it as
- * { tag, val } before calling resultToJson.
+ * { tag, val } before calling resultToJson. The other way, a host import returning result<T, E>
+ * should return the ok value or throw an Error with .payload: jco passes a returned { tag, val }
+ * through only when T's JS form cannot itself look like one (not for result<result<…>>,
+ * result<option<result<…>>>, a variant with an `ok` case, a record with a `tag` field).
  */
 import { parse as losslessParse } from 'lossless-json';
 import { InputError } from '../model/errors.js';
@@ -46,9 +50,8 @@ export function checkJson(type: WitType, json: JsonValue, path: string): void {
 /** Positional parameters → the JS arguments of the function's binding. */
 export function paramsToJs(fn: WitFunction, params: readonly JsonValue[]): unknown[] {
   if (params.length !== fn.params.length) {
-    const names = fn.params.map((p) => p.name).join(', ');
     throw new InputError(
-      `params: expected ${fn.params.length} value${fn.params.length === 1 ? '' : 's'}${names ? ` (${names})` : ''} for ${fn.name}: ${formatWitFunction(fn)}, got ${params.length}`,
+      `params: expected ${fn.params.length} value${fn.params.length === 1 ? '' : 's'}, got ${params.length} (${fn.name}: ${formatWitFunction(fn)})`,
     );
   }
   return fn.params.map((p, i) => jsonToJs(p.type, params[i]!, `params[${i}]`));

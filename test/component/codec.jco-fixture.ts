@@ -167,7 +167,8 @@ export async function buildPassthrough(types: WitType[]): Promise<Passthrough> {
     async (p) => wasm.compile(await readFile(join(dir, p))),
     { 'test:codec/host': host, 'test:codec/types': {} },
   );
-  if (!process.env.KEEP) await rm(dir, { recursive: true, force: true }); // everything is loaded by now
+  // Everything is loaded by now; OBELISK_KEEP_JCO_OUTPUT=1 keeps the generated JS to read jco's code.
+  if (!process.env.OBELISK_KEEP_JCO_OUTPUT) await rm(dir, { recursive: true, force: true });
   return {
     call(n, js) {
       const fn = exports[`pass${n}`]!;

@@ -218,7 +218,7 @@ describe('params and results', () => {
 
   it('checks arity and converts positionally', () => {
     expect(paramsToJs(fn, [10, 2])).toStrictEqual([10, 2]);
-    rejects(() => paramsToJs(fn, [1, 2, 3]), 'params: expected 2 values (n, iterations) for fibo: func(n: u8, iterations: u32) -> result<u64>, got 3');
+    rejects(() => paramsToJs(fn, [1, 2, 3]), 'params: expected 2 values, got 3 (fibo: func(n: u8, iterations: u32) -> result<u64>)');
     rejects(() => paramsToJs(fn, [1, 'x']), 'params[1]: expected u32');
   });
 
