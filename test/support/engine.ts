@@ -6,6 +6,7 @@ import { fileURLToPath } from 'node:url';
 import { loadConfig } from '../../lib/config/load.js';
 import { openEngine, type OpenOptions } from '../../lib/executor/open.js';
 import type { Engine } from '../../lib/executor/engine.js';
+import { verifyAll } from '../../lib/verify/verify-all.js';
 
 export const ROOT = fileURLToPath(new URL('../..', import.meta.url));
 export const BUILT = path.join(ROOT, '.cache', 'components');
@@ -26,9 +27,13 @@ export async function testEngine(toml: string, opts: OpenOptions = {}): Promise<
   return {
     engine, dir,
     async close() {
+      // The shared check: whatever a test finished must replay identically (no test can skip it).
+      const reports = await verifyAll(engine.deps.store, engine.deps.catalog, engine.deps.codec);
+      const diverged = reports.filter((r) => r.status === 'diverged');
       await engine.deps.hot?.close();
       await engine.deps.activities.close();
       rmSync(dir, { recursive: true, force: true });
+      if (diverged.length) throw new Error(`executions left behind do not replay:\n${diverged.map((d) => JSON.stringify(d)).join('\n')}`);
     },
   };
 }
