@@ -3,6 +3,8 @@
  *   components/<name>/component.wat + wit/   -> parse (WAT -> core) -> componentEmbed (WIT) -> componentNew
  *   components/<name>/wit/ only              -> a core module generated from the WIT whose every
  *                                               function traps (for type-only fixtures)
+ *   components/<name>/component.js or .ts    -> componentize-js sources: not built here (buildAll
+ *                                               skips them; buildComponent refuses them)
  *
  * Invariants:
  *   1. A component is rebuilt only when its source hash changes: every file under its folder (path
@@ -73,13 +75,30 @@ function describe(err: unknown): string {
   return err instanceof Error ? err.message : String(err);
 }
 
+export type SourceKind = 'wat' | 'wit-only' | 'js';
+
+const JS_SOURCES = ['component.js', 'component.ts'];
+
+/** How the folder's component is made (see the banner). */
+export function sourceKind(srcDir: string): SourceKind {
+  const has = (f: string): boolean => statSync(path.join(srcDir, f), { throwIfNoEntry: false })?.isFile() ?? false;
+  if (has('component.wat')) return 'wat';
+  if (JS_SOURCES.some(has)) return 'js';
+  return 'wit-only';
+}
+
 /** Builds `srcDir` (named after its folder) into `<outDir>/<name>.wasm`, always. */
 export async function buildComponent(srcDir: string, outDir: string): Promise<BuildOutput> {
   const name = path.basename(path.resolve(srcDir));
   const witDir = path.join(srcDir, 'wit');
   const watFile = path.join(srcDir, 'component.wat');
+  const kind = sourceKind(srcDir);
+  if (kind === 'js') {
+    // Building it as WIT-only would silently give a component whose every function traps.
+    throw new InputError(`cannot build component ${name}: ${srcDir} holds componentize-js sources, which this builder does not build; expected component.wat or only a wit/ folder`);
+  }
   const witSource = collectWitSource(witDir);
-  const hasWat = statSync(watFile, { throwIfNoEntry: false })?.isFile() ?? false;
+  const hasWat = kind === 'wat';
   let component: Uint8Array;
   try {
     const embedded = hasWat
@@ -137,9 +156,11 @@ export function componentSourceDirs(componentsDir: string): string[] {
     .filter((d) => statSync(path.join(d, 'wit'), { throwIfNoEntry: false })?.isDirectory());
 }
 
-/** Builds every component under `componentsDir` into `outDir`, skipping unchanged ones. */
+/** Builds every WAT or WIT-only component under `componentsDir` into `outDir`, skipping unchanged ones. */
 export async function buildAll(componentsDir: string, outDir: string): Promise<BuildResult[]> {
   const results: BuildResult[] = [];
-  for (const dir of componentSourceDirs(componentsDir)) results.push(await buildComponentIfChanged(dir, outDir));
+  for (const dir of componentSourceDirs(componentsDir)) {
+    if (sourceKind(dir) !== 'js') results.push(await buildComponentIfChanged(dir, outDir));
+  }
   return results;
 }

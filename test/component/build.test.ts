@@ -4,7 +4,7 @@ import { cpSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:f
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
-import { buildAll, buildComponentIfChanged, sha256Digest } from '../../lib/component/build.js';
+import { buildAll, buildComponent, buildComponentIfChanged, sha256Digest, sourceKind } from '../../lib/component/build.js';
 import { collectWitSource } from '../../lib/component/build-wit.js';
 import { InputError } from '../../lib/model/errors.js';
 import { COMPONENTS_SRC } from './support/test-components.js';
@@ -80,5 +80,16 @@ describe('collectWitSource', () => {
 
   it('says what is missing when a folder has no WIT', () => {
     expect(() => collectWitSource(path.join(tmp, 'nowhere'))).toThrow(/WIT folder not found: expected a folder/);
+  });
+});
+
+describe('componentize-js sources', () => {
+  it('are refused by buildComponent and skipped by buildAll, never built as a trapping stub', async () => {
+    const src = path.join(tmp, 'src-js');
+    cpSync(path.join(COMPONENTS_SRC, 'fibo_activity', 'wit'), path.join(src, 'js_thing', 'wit'), { recursive: true });
+    writeFileSync(path.join(src, 'js_thing', 'component.js'), 'export const fiboActivityIfc = { fibo: (n) => 0n };\n');
+    expect(sourceKind(path.join(src, 'js_thing'))).toBe('js');
+    await expect(buildComponent(path.join(src, 'js_thing'), path.join(tmp, 'out-js'))).rejects.toThrow(/componentize-js sources/);
+    expect(await buildAll(src, path.join(tmp, 'out-js'))).toEqual([]);
   });
 });
