@@ -9,14 +9,14 @@ import type { JsonValue } from '../../model/json.js';
 import type { WitFunction } from '../../model/wit-types.js';
 import { BugError } from '../../model/errors.js';
 import type { Response } from '../context.js';
-import { scheduleAtToJson, outcomeToJs, type TargetInfo } from './values.js';
+import { asHostResult, hostErr, hostOk, scheduleAtToJson, outcomeToJs, type TargetInfo } from './values.js';
 import type { HostDeps } from './workflow-support.js';
 import type { ExtensionKind } from '../../component/extensions.js';
 
 type JoinSetHandle = { joinSetId: JoinSetId };
 type Variant = { tag: string; val?: unknown };
-const ok = (val?: unknown) => ({ tag: 'ok', val });
-const err = (val?: unknown) => ({ tag: 'err', val });
+const ok = hostOk;
+const err = hostErr;
 
 /** `fibo-await-next` -> `fiboAwaitNext`, as jco names functions. */
 export function camelCase(name: string): string {
@@ -51,6 +51,12 @@ export function directCall(deps: HostDeps, target: TargetInfo, label: string) {
     if (!('response' in r) || r.response.type !== 'child-finished') throw new BugError(`direct call of ${target.ffqn} got no child response`);
     return outcomeToJs(deps.codec, target.fn.result, r.response);
   };
+}
+
+/** A direct call as the guest imports it: the target's own return type, a result at the top level. */
+function directImport(deps: HostDeps, target: TargetInfo, label: string) {
+  const call = directCall(deps, target, label);
+  return (...args: unknown[]) => asHostResult(call(...args));
 }
 
 /** One generated extension function for `target`. */
@@ -107,7 +113,7 @@ export function importedInterface(
   for (const f of functions) {
     const c = classify(f.name);
     if (!c) throw new BugError(`no host implementation for ${formatFfqn(ifc, f.name)}`);
-    out[camelCase(f.name)] = c.kind === 'direct' ? directCall(deps, c.target, f.name) : extensionFunction(deps, c.kind, c.target);
+    out[camelCase(f.name)] = c.kind === 'direct' ? directImport(deps, c.target, f.name) : extensionFunction(deps, c.kind, c.target);
   }
   return out;
 }

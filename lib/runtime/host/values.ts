@@ -95,3 +95,18 @@ export const jcoCodec: ValueCodec = {
   toJs: (type, json) => jsonToJs(type, json, 'value'),
   toJson: (type, js) => jsToJson(type, js, 'value'),
 };
+
+/**
+ * Host functions returning `result<T, E>` return the ok value itself and throw for err: jco passes a
+ * returned `{ tag, val }` through only when T cannot look like one (it wraps a nested result as ok),
+ * while a thrown Error with `.payload` is always lowered as err.
+ */
+export const hostOk = <T>(val?: T): T | undefined => val;
+export function hostErr(payload?: unknown): never {
+  throw Object.assign(new Error('err'), { payload });
+}
+/** A `{ tag, val }` result value (from the codec) returned from a host function whose type is that result. */
+export function asHostResult(value: unknown): unknown {
+  const v = value as { tag?: string; val?: unknown };
+  return v?.tag === 'err' ? hostErr(v.val) : v?.val;
+}

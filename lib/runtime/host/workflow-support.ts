@@ -11,13 +11,13 @@ import { parseFfqn, formatFfqn } from '../../model/ffqn.js';
 import { parseJson, stringifyJson, type JsonValue } from '../../model/json.js';
 import type { Backtrace } from '../../model/events.js';
 import { SeededRandom } from '../../model/random.js';
-import { backtraceToJson, datetimeOf, outcomeIsOk, scheduleAtToJson, type Targets, type ValueCodec } from './values.js';
+import { backtraceToJson, datetimeOf, hostErr, hostOk, outcomeIsOk, scheduleAtToJson, type Targets, type ValueCodec } from './values.js';
 
 type Variant = { tag: string; val?: unknown };
 type FunctionRef = { interfaceName: string; functionName: string };
 
-const ok = (val?: unknown) => ({ tag: 'ok', val });
-const err = (val?: unknown) => ({ tag: 'err', val });
+const ok = hostOk;
+const err = hostErr;
 const ALPHANUMERIC = 'ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789';
 
 export interface HostDeps {
@@ -57,8 +57,9 @@ function joinNextValue(r: JoinNextResult) {
   const responseId = m.type === 'child-finished'
     ? { tag: 'execution-id', val: { id: m.child_execution_id } }
     : { tag: 'delay-id', val: { id: m.delay_id } };
-  const inner = m.type === 'child-finished' ? (outcomeIsOk(m) ? ok() : err()) : m.cancelled ? err() : ok();
-  return ok([responseId, inner]);
+  // Inside the tuple the untyped `result` is a plain value, written tagged.
+  const okTag = m.type === 'child-finished' ? outcomeIsOk(m) : !m.cancelled;
+  return ok([responseId, { tag: okTag ? 'ok' : 'err' }]);
 }
 
 export function workflowSupport(deps: HostDeps, JoinSet: ReturnType<typeof joinSetClass>) {
@@ -163,9 +164,9 @@ function created(r: { ok: JoinSetId } | { err: string }): JoinSetId {
 /** The `result<option<string>, option<string>>` JSON view of a child's outcome. */
 function resultJson(m: { result?: unknown; failure?: unknown }) {
   const r = m.result as { ok?: JsonValue; err?: JsonValue } | undefined;
-  if (r && 'ok' in r) return ok(r.ok === null ? undefined : stringifyJson(r.ok));
-  if (r && 'err' in r) return err(r.err === null ? undefined : stringifyJson(r.err));
-  return err(undefined);
+  if (r && 'ok' in r) return { tag: 'ok', val: r.ok === null ? undefined : stringifyJson(r.ok) };
+  if (r && 'err' in r) return { tag: 'err', val: r.err === null ? undefined : stringifyJson(r.err) };
+  return { tag: 'err', val: undefined };
 }
 
 /** Resolves a function named in a `-json` call and checks its params (submit-json-error shape). */
