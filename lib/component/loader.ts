@@ -17,6 +17,7 @@ import path from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { BugError, ConfigError } from '../model/errors.js';
 import { type CacheMeta, ensureTranspiled, JS_FILE } from './transpile-cache.js';
+import { capMemory } from './memory-cap.js';
 import { type ComponentTypes, readComponentTypes } from './types-reader.js';
 import { compileWasm, instantiateWasm, type WasmInstance, type WasmModule } from './wasm-api.js';
 
@@ -25,6 +26,8 @@ export interface LoadOptions {
   cacheDir: string;
   /** `sha256:<hex>` the file must have (the config's `content_digest`). */
   expectedDigest?: string;
+  /** Cap on each defined linear memory (activities): growth past it traps in the guest. */
+  memoryLimitBytes?: number;
 }
 
 /** An instance's exports, keyed by interface name (and jco's camelCase alias). */
@@ -126,7 +129,7 @@ function makeLoaded(
   };
 }
 
-async function load(location: string, bytes: Uint8Array, digest: string, cacheDir: string, readMs: number): Promise<LoadedComponent> {
+async function load(location: string, bytes: Uint8Array, digest: string, cacheDir: string, readMs: number, memoryLimitBytes?: number): Promise<LoadedComponent> {
   const hex = digest.slice('sha256:'.length);
   const entry = await ensureTranspiled(bytes, hex, cacheDir, location);
   let started = performance.now();
@@ -137,7 +140,8 @@ async function load(location: string, bytes: Uint8Array, digest: string, cacheDi
   const modules = new Map<string, WasmModule>();
   await Promise.all(
     entry.meta.coreModules.map(async (name) => {
-      modules.set(name, await compileWasm(await readFile(path.join(entry.dir, name))));
+      const core = new Uint8Array(await readFile(path.join(entry.dir, name)));
+      modules.set(name, await compileWasm(memoryLimitBytes === undefined ? core : capMemory(core, memoryLimitBytes)));
     }),
   );
   const compileMs = performance.now() - started;
@@ -152,10 +156,10 @@ export async function loadComponent(location: string, options: LoadOptions): Pro
   const file = path.resolve(location);
   const { bytes, digest } = await readComponentFile(file, options.expectedDigest);
   const readMs = performance.now() - started;
-  const key = `${path.resolve(options.cacheDir)}\0${digest}`;
+  const key = `${path.resolve(options.cacheDir)}\0${digest}\0${options.memoryLimitBytes ?? ''}`;
   let pending = loaded.get(key);
   if (!pending) {
-    pending = load(file, bytes, digest, options.cacheDir, readMs);
+    pending = load(file, bytes, digest, options.cacheDir, readMs, options.memoryLimitBytes);
     loaded.set(key, pending);
     pending.catch(() => loaded.delete(key));
     return pending;
