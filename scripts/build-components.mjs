@@ -5,18 +5,14 @@
 //   node scripts/build-components.mjs [--out <dir>]
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { buildAll, componentSourceDirs, sourceKind } from '../dist/lib/component/build.js';
+import { buildAll } from '../dist/lib/component/build.js';
 
 const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
 const outFlag = process.argv.indexOf('--out');
 const outDir = outFlag > 0 ? path.resolve(process.argv[outFlag + 1] ?? '') : path.join(root, '.cache', 'components');
 
 try {
-  const componentsDir = path.join(root, 'components');
-  for (const dir of componentSourceDirs(componentsDir).filter((d) => sourceKind(d) === 'js')) {
-    console.log(`not built here (componentize-js sources): ${path.basename(dir)}`);
-  }
-  for (const r of await buildAll(componentsDir, outDir)) {
+  for (const r of await buildAll(path.join(root, 'components'), outDir)) {
     const where = path.relative(process.cwd(), r.path) || r.path;
     console.log(r.built ? `built ${r.name} -> ${where} (${Math.round(r.ms)} ms)` : `up to date: ${r.name}`);
   }

@@ -3,8 +3,8 @@
  *   components/<name>/component.wat + wit/   -> parse (WAT -> core) -> componentEmbed (WIT) -> componentNew
  *   components/<name>/wit/ only              -> a core module generated from the WIT whose every
  *                                               function traps (for type-only fixtures)
- *   components/<name>/component.js or .ts    -> componentize-js sources: not built here (buildAll
- *                                               skips them; buildComponent refuses them)
+ *   components/<name>/component.js + wit/    -> componentize-js (./build-js.ts)
+ *   components/<name>/component.ts            -> refused: componentize-js takes JavaScript
  *
  * Invariants:
  *   1. A component is rebuilt only when its source hash changes: every file under its folder (path
@@ -21,6 +21,7 @@ import { componentEmbed, componentNew, parse } from '@bytecodealliance/jco';
 import { InputError } from '../model/errors.js';
 import { collectWitSource, witFiles } from './build-wit.js';
 import { jcoVersion } from './tool-versions.js';
+import { buildJsComponent, componentizeJsVersion } from './build-js.js';
 
 /** Bump when the way sources become a component changes. */
 export const BUILD_FORMAT = 'obelisk-build-1';
@@ -47,6 +48,7 @@ export function sha256Digest(bytes: Uint8Array): string {
 export function sourceHash(srcDir: string): string {
   const h = createHash('sha256');
   h.update(`${BUILD_FORMAT}\0${jcoVersion()}\0`);
+  if (sourceKind(srcDir) === 'js') h.update(`${componentizeJsVersion()}\0`);
   const files: string[] = [];
   const walk = (d: string): void => {
     for (const name of readdirSync(d).sort()) {
@@ -94,8 +96,13 @@ export async function buildComponent(srcDir: string, outDir: string): Promise<Bu
   const watFile = path.join(srcDir, 'component.wat');
   const kind = sourceKind(srcDir);
   if (kind === 'js') {
+    const jsFile = path.join(srcDir, 'component.js');
+    if (statSync(jsFile, { throwIfNoEntry: false })?.isFile()) {
+      const out = await buildJsComponent({ source: jsFile, witDir, outPath: path.resolve(outDir, `${name}.wasm`) });
+      return { path: out.path, digest: out.digest };
+    }
     // Building it as WIT-only would silently give a component whose every function traps.
-    throw new InputError(`cannot build component ${name}: ${srcDir} holds componentize-js sources, which this builder does not build; expected component.wat or only a wit/ folder`);
+    throw new InputError(`cannot build component ${name}: ${srcDir} holds component.ts, and componentize-js takes JavaScript; expected component.js (compile the TypeScript first), component.wat or only a wit/ folder`);
   }
   const witSource = collectWitSource(witDir);
   const hasWat = kind === 'wat';
@@ -156,11 +163,9 @@ export function componentSourceDirs(componentsDir: string): string[] {
     .filter((d) => statSync(path.join(d, 'wit'), { throwIfNoEntry: false })?.isDirectory());
 }
 
-/** Builds every WAT or WIT-only component under `componentsDir` into `outDir`, skipping unchanged ones. */
+/** Builds every component under `componentsDir` into `outDir`, skipping unchanged ones. */
 export async function buildAll(componentsDir: string, outDir: string): Promise<BuildResult[]> {
   const results: BuildResult[] = [];
-  for (const dir of componentSourceDirs(componentsDir)) {
-    if (sourceKind(dir) !== 'js') results.push(await buildComponentIfChanged(dir, outDir));
-  }
+  for (const dir of componentSourceDirs(componentsDir)) results.push(await buildComponentIfChanged(dir, outDir));
   return results;
 }
