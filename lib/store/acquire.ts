@@ -74,7 +74,7 @@ export function acquire(ctx: LeaseContext, id: ExecutionId, paths: ExecutionPath
     taken = true;
     return { kind: 'taken', file, events: [...parsed.events, locked], offset: parsed.length + data.length, expiresMs, expiryMarker, previous: state };
   } finally {
-    unlock(fs, token);
     if (!taken) file?.close();
+    unlock(fs, token);
   }
 }

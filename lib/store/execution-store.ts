@@ -22,9 +22,9 @@ import { CorruptLogError, InputError, NotFoundError, RetryLaterError } from '../
 import { parseIsoTime, type Clock } from '../model/time.js';
 import { stringifyJson } from '../model/json.js';
 import { DueIndex } from './due-index.js';
-import { DUE, EXECUTIONS, GITIGNORE, executionPaths, markerName, parseMarkerName, tmpPath, type ExecutionPaths } from './layout.js';
+import { DUE, EXECUTIONS, GITIGNORE, LOG, executionPaths, markerName, parseMarkerName, tmpPath, type ExecutionPaths } from './layout.js';
 import { encodeLines, parseLog } from './log-file.js';
-import { readInbox, writeInbox } from './inbox.js';
+import { InboxReader, writeInbox } from './inbox.js';
 import { Lease, type LeaseContext } from './lease.js';
 import { acquire, type LeaseRequest } from './acquire.js';
 import { stateDueMs, stateOf } from './state.js';
@@ -59,6 +59,7 @@ export class ExecutionStore {
   private readonly index: DueIndex;
   private readonly ctx: LeaseContext;
   private readonly orphanGraceMs: number;
+  private readonly inboxes: InboxReader;
   /** Markers seen by due() per execution, taken (and deleted) by the next lease of that execution. */
   private observed = new Map<ExecutionId, string[]>();
   /** Executions found held by another run: the expiry marker that run created (skip while it exists). */
@@ -73,12 +74,14 @@ export class ExecutionStore {
     this.durable = opts.durability === 'fsync';
     this.orphanGraceMs = opts.orphanGraceMs ?? 60_000;
     this.index = new DueIndex(this.fs, join(this.root, DUE), this.durable);
+    this.inboxes = new InboxReader(this.fs);
     this.ctx = {
       fs: this.fs,
       clock: this.clock,
       index: this.index,
       durable: this.durable,
       lockStaleMs: opts.appendLockStaleMs ?? 5000,
+      readInbox: (paths) => this.inboxes.read(paths),
       deliverToParent: (child, created, finished) => this.deliverToParent(child, created, finished),
     };
   }
@@ -143,7 +146,7 @@ export class ExecutionStore {
     if (buf === null) throw new NotFoundError(`execution ${id} not found: no file ${paths.log}`);
     const { events } = parseLog(buf, paths.log);
     if (events.length === 0) throw new NotFoundError(`execution ${id} has no complete created line yet in ${paths.log}`);
-    return { events, inbox: readInbox(this.fs, paths) };
+    return { events, inbox: this.inboxes.read(paths) };
   }
 
   /** Takes the lease; null when another run holds it (or is taking it right now) or the execution is finished. */
@@ -189,7 +192,7 @@ export class ExecutionStore {
         this.held.delete(id);
         return new Lease(this.ctx, {
           id, runId: req.runId, componentDigest: req.componentDigest, paths, file: got.file,
-          events: got.events, inbox: readInbox(this.fs, paths), offset: got.offset, expiresAtMs: got.expiresMs, expiryMarker: got.expiryMarker,
+          events: got.events, inbox: this.inboxes.read(paths), offset: got.offset, expiresAtMs: got.expiresMs, expiryMarker: got.expiryMarker,
         });
       }
     }
@@ -258,14 +261,14 @@ export class ExecutionStore {
 
   /** Recomputes every marker from the logs alone; runs by itself when due/ is missing. */
   async rebuildIndex(): Promise<RebuildReport> {
-    return rebuildIndex({ fs: this.fs, root: this.root, index: this.index, nowMs: this.clock.now(), orphanGraceMs: this.orphanGraceMs });
+    return rebuildIndex({ fs: this.fs, root: this.root, index: this.index, inboxes: this.inboxes, nowMs: this.clock.now(), orphanGraceMs: this.orphanGraceMs });
   }
 
-  /** Every execution folder. */
+  /** Every execution (a folder with a log; a folder whose submitter crashed before its log appeared is skipped). */
   async *list(): AsyncIterable<ExecutionId> {
     for (const name of this.fs.readdir(join(this.root, EXECUTIONS)) ?? []) {
       const id = executionIdFromDirName(name);
-      if (id !== undefined) yield id;
+      if (id !== undefined && this.fs.stat(join(this.root, EXECUTIONS, name, LOG)) !== null) yield id;
     }
   }
 

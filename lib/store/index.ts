@@ -4,5 +4,5 @@ export { Lease } from './lease.js';
 export type { LeaseRequest } from './acquire.js';
 export type { RebuildReport } from './rebuild.js';
 export { nodeFileLayer, type FileLayer, type AppendFile, type FileStat } from './file-layer.js';
-export { stateOf, dueTimeOf, hasUnconsumedInbox, type ExecutionState } from './state.js';
+export { stateOf, dueTimeOf, inboxWakes, consumedResponses, type ExecutionState } from './state.js';
 export { markerName, parseMarkerName } from './layout.js';

@@ -26,8 +26,7 @@ import { isFresh, lock, tryLock, unlock } from './append-lock.js';
 import type { DueIndex } from './due-index.js';
 import { markerName, type ExecutionPaths } from './layout.js';
 import { encodeLines } from './log-file.js';
-import { readInbox } from './inbox.js';
-import { stateDueMs, stateOf } from './state.js';
+import { consumedResponses, inboxWakes, stateDueMs, stateOf } from './state.js';
 
 /** What a lease needs from the store that made it. */
 export interface LeaseContext {
@@ -36,6 +35,7 @@ export interface LeaseContext {
   readonly index: DueIndex;
   readonly durable: boolean;
   readonly lockStaleMs: number;
+  readInbox(paths: ExecutionPaths): InboxMessage[];
   /** Delivers a finished child's outcome to its parent (inbox file, then a wake-up marker). */
   deliverToParent(child: ExecutionId, created: Created, finished: Finished): Promise<void>;
 }
@@ -73,6 +73,8 @@ export class Lease {
   private ownMarkers = new Set<string>();
   private queue: Promise<unknown> = Promise.resolve();
   private readonly created: Created;
+  /** Responses consumed by `join-next` lines, including the ones this lease appended. */
+  private readonly consumed: Set<string>;
 
   constructor(private readonly ctx: LeaseContext, private readonly init: LeaseInit) {
     this.id = init.id;
@@ -83,6 +85,7 @@ export class Lease {
     this.offset = init.offset;
     this.ownMarkers.add(init.expiryMarker);
     this.created = init.events[0] as Created;
+    this.consumed = consumedResponses(init.events);
   }
 
   get expiresAtMs(): number {
@@ -91,7 +94,7 @@ export class Lease {
 
   /** Reads the inbox again (messages delivered since the lease was taken are included). */
   async readInbox(): Promise<InboxMessage[]> {
-    return readInbox(this.ctx.fs, this.init.paths);
+    return this.ctx.readInbox(this.init.paths);
   }
 
   /** Appends the events in one write, fenced (see invariant 1). */
@@ -147,7 +150,13 @@ export class Lease {
           throw new InputError(`release of ${this.id}: expected run_id ${this.runId}, got ${last.run_id}`);
         }
         const { index } = this.ctx;
-        const next = last.type === 'finished' ? undefined : (nextDueMs ?? stateDueMs(stateOf([last])));
+        const after = stateOf([last]);
+        let next = last.type === 'finished' ? undefined : (nextDueMs ?? stateDueMs(after));
+        // A cancel request, or a response the blocked join set waits for, that this holder left
+        // unhandled: due now, as rebuildIndex would say.
+        if (after.kind !== 'finished' && inboxWakes(after, this.consumed, this.ctx.readInbox(this.init.paths))) {
+          next = Math.min(next ?? Number.POSITIVE_INFINITY, this.ctx.clock.now());
+        }
         let keep: string | undefined;
         if (next !== undefined) {
           if (!Number.isFinite(next)) throw new InputError(`release of ${this.id}: expected a finite nextDueMs like 1767225600000, got ${next}`);
@@ -170,11 +179,16 @@ export class Lease {
     return this.release();
   }
 
-  /** Runs lease operations one after another, in call order. */
+  /** Runs lease operations one after another, in call order; a full disk is reported as RetryLaterError. */
   private serial<T>(fn: () => Promise<T>, afterRelease: 'throw' | 'run' = 'throw'): Promise<T> {
-    const run = this.queue.then(() => {
+    const run = this.queue.then(async () => {
       if (this.status === 'released' && afterRelease === 'throw') throw new BugError(`lease ${this.runId} on ${this.id} was already released`);
-      return fn();
+      try {
+        return await fn();
+      } catch (err) {
+        if (isNoSpace(err)) throw new RetryLaterError(`no space left on the device while writing for ${this.id}; nothing was acknowledged; free space and retry`, { cause: err });
+        throw err;
+      }
     });
     this.queue = run.catch(() => undefined);
     return run;
@@ -222,7 +236,10 @@ export class Lease {
     } finally {
       unlock(fs, token);
     }
-    if (events.some((e) => e.type === 'finished')) this.finished = true;
+    for (const e of events) {
+      if (e.type === 'finished') this.finished = true;
+      if (e.type === 'join-next' && e.response) this.consumed.add('execution_id' in e.response ? e.response.execution_id : e.response.delay_id);
+    }
     if (durable) {
       try {
         await file.datasync();

@@ -3,7 +3,7 @@
  *
  * Invariants:
  *  1. Each execution gets exactly the marker dueTimeOf(log, inbox, now) names (none when it
- *     waits for nothing); a corrupt log gets none and is reported.
+ *     waits for nothing); a corrupt log or inbox file gets none and is reported.
  *  2. Only markers listed before the logs were read are removed: a marker written meanwhile
  *     announces something this pass may not have seen, so it stays (safe while others run).
  *  3. A marker without a log is kept during the grace period (its submitter may be mid-write).
@@ -16,7 +16,7 @@ import { CorruptLogError } from '../model/errors.js';
 import type { DueIndex } from './due-index.js';
 import { EXECUTIONS, TMP_SUFFIX, executionPaths, markerName, parseMarkerName } from './layout.js';
 import { parseLog } from './log-file.js';
-import { readInbox } from './inbox.js';
+import type { InboxReader } from './inbox.js';
 import { dueTimeOf, stateOf } from './state.js';
 
 export interface RebuildReport {
@@ -32,11 +32,12 @@ export interface RebuildInput {
   fs: FileLayer;
   root: string;
   index: DueIndex;
+  inboxes: InboxReader;
   nowMs: number;
   orphanGraceMs: number;
 }
 
-export async function rebuildIndex({ fs, root, index, nowMs, orphanGraceMs }: RebuildInput): Promise<RebuildReport> {
+export async function rebuildIndex({ fs, root, index, inboxes, nowMs, orphanGraceMs }: RebuildInput): Promise<RebuildReport> {
   fs.mkdirp(index.dir);
   index.needsRebuild = false;
   const before = index.list();
@@ -58,7 +59,7 @@ export async function rebuildIndex({ fs, root, index, nowMs, orphanGraceMs }: Re
       if (events.length === 0) continue;
       withLog.add(id);
       executions += 1;
-      const inbox: InboxMessage[] = stateOf(events).kind === 'finished' ? [] : readInbox(fs, paths);
+      const inbox: InboxMessage[] = stateOf(events).kind === 'finished' ? [] : inboxes.read(paths);
       const t = dueTimeOf(events, inbox, nowMs);
       if (t !== undefined) desired.add(markerName(t, id));
     } catch (err) {

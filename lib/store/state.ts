@@ -46,24 +46,31 @@ export function stateOf(events: readonly LogEvent[]): ExecutionState {
   return { kind: 'pending', atMs: 0 };
 }
 
-/**
- * True when the inbox holds something the execution has not acted on: a response no `join-next`
- * consumed yet, or a cancel request (acted on by finishing).
- */
-export function hasUnconsumedInbox(events: readonly LogEvent[], inbox: readonly InboxMessage[]): boolean {
-  if (inbox.length === 0) return false;
+/** The ids of the responses a `join-next` consumed. */
+export function consumedResponses(events: readonly LogEvent[]): Set<string> {
   const consumed = new Set<string>();
   for (const e of events) {
     if (e.type === 'join-next' && e.response) consumed.add('execution_id' in e.response ? e.response.execution_id : e.response.delay_id);
   }
+  return consumed;
+}
+
+/**
+ * True when the inbox makes the execution due now: a cancel request (acted on only by
+ * finishing), or, for a blocked execution, a response in the join set it waits on that no
+ * `join-next` consumed yet. Other responses wait until the execution runs anyway; a locked
+ * execution is due when its lease expires, whatever arrives (nobody else may take it before).
+ */
+export function inboxWakes(state: ExecutionState, consumed: ReadonlySet<string>, inbox: readonly InboxMessage[]): boolean {
+  if (state.kind === 'finished' || state.kind === 'locked') return false;
   return inbox.some((m) => {
     switch (m.type) {
-      case 'child-finished':
-        return !consumed.has(m.child_execution_id);
-      case 'delay-finished':
-        return !consumed.has(m.delay_id);
       case 'cancel-requested':
         return true;
+      case 'child-finished':
+        return state.kind === 'blocked' && m.join_set_id === state.joinSetId && !consumed.has(m.child_execution_id);
+      case 'delay-finished':
+        return state.kind === 'blocked' && m.join_set_id === state.joinSetId && !consumed.has(m.delay_id);
       default:
         return assertNever(m, 'inbox message');
     }
@@ -86,11 +93,10 @@ export function stateDueMs(state: ExecutionState): number | undefined {
   }
 }
 
-/** When the execution is due according to its log and inbox; undefined when it waits for nothing (finished, or blocked without a deadline). */
+/** When the execution is due according to its log and inbox; undefined when it waits for nothing (finished, or blocked without a deadline or response). */
 export function dueTimeOf(events: readonly LogEvent[], inbox: readonly InboxMessage[], nowMs: number): number | undefined {
   const state = stateOf(events);
-  if (state.kind === 'finished') return undefined;
   const own = stateDueMs(state);
-  if (!hasUnconsumedInbox(events, inbox)) return own;
+  if (!inboxWakes(state, consumedResponses(events), inbox)) return own;
   return own === undefined ? nowMs : Math.min(own, nowMs);
 }
