@@ -9,7 +9,7 @@ import fc from 'fast-check';
 import { ExecutionStore, type Lease } from '../../lib/store/index.js';
 import { executionDirName, type ExecutionId } from '../../lib/model/ids.js';
 import { ManualClock, isoTime } from '../../lib/model/time.js';
-import type { InboxMessage } from '../../lib/model/events.js';
+import type { InboxMessage, ResponseRef } from '../../lib/model/events.js';
 import { CrashError, FaultLayer } from './helpers/fault-layer.js';
 import { assertProperty, seededRandom } from './helpers/property.js';
 import { checkLiveIndex, checkRebuiltIndex, checkRunsDoNotInterleave, expectedDue, readAll } from './helpers/check.js';
@@ -149,10 +149,11 @@ class Runner {
         if (op.renew && i === 0) await lease.renew(op.leaseMs);
       }
       if (op.consume) {
-        const consumed = new Set(lease.events.flatMap((e) => (e.type === 'join-next' && e.response ? [Object.values(e.response)[0]] : [])));
-        const fresh = (await lease.readInbox()).flatMap((m) =>
+        const key = (r: ResponseRef): string => ('execution_id' in r ? r.execution_id : r.delay_id);
+        const consumed = new Set(lease.events.flatMap((e) => (e.type === 'join-next' && e.response ? [key(e.response)] : [])));
+        const fresh = (await lease.readInbox()).flatMap((m): ResponseRef[] =>
           m.type === 'child-finished' ? [{ execution_id: m.child_execution_id }] : m.type === 'delay-finished' ? [{ delay_id: m.delay_id }] : []);
-        const toConsume = fresh.filter((r) => !consumed.has(Object.values(r)[0]!));
+        const toConsume = fresh.filter((r) => !consumed.has(key(r)));
         if (toConsume.length) await lease.append(toConsume.map((response) => ({ type: 'join-next' as const, at: isoTime(this.clock.now()), join_set_id: 'g:1', mode: 'blocking' as const, response })));
       }
       const at = isoTime(this.clock.now());
