@@ -12,10 +12,14 @@
  *      a synchronous child process of its own (seconds, hundreds of MB), which must not stall the
  *      caller's event loop, and needs a real stdout to hand it (a worker thread has none). The WIT is
  *      passed as text, so the build needs no WASI filesystem access (no preopens).
- *   3. The output is written to a temp file and renamed into place: a reader never sees half a file.
+ *   3. The build runs in `root` (see JsBuildOptions), with symlinks resolved: componentize-js maps its
+ *      working folder into the pre-initializer's sandbox, so what a build can read does not depend on
+ *      where the caller stands. (Outputs are not byte-reproducible: componentize-js embeds the path
+ *      of a random temp folder. Caches key on the sources, not the output.)
+ *   4. The output is written to a temp file and renamed into place: a reader never sees half a file.
  */
 import { createHash } from 'node:crypto';
-import { mkdirSync, readFileSync, renameSync, rmSync, statSync } from 'node:fs';
+import { mkdirSync, readFileSync, realpathSync, renameSync, rmSync, statSync } from 'node:fs';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { spawn } from 'node:child_process';
@@ -30,6 +34,11 @@ export const WORKFLOW_DISABLED_FEATURES: readonly JsFeature[] = ['http', 'fetch-
 export interface JsBuildOptions {
   /** Path of the JS module (ES module; it may import other modules by relative path). */
   source: string;
+  /**
+   * The folder holding the source and every module it imports (default: the source's folder). The
+   * build sees only this folder, and stack traces name files relative to it, wherever the build runs.
+   */
+  root?: string;
   /** WIT folder: the world at the top level, dependencies under `deps/`. */
   witDir: string;
   /** The world to build; may be left out when the folder defines one world. */
@@ -92,9 +101,9 @@ export function componentizeJsVersion(): string {
 }
 
 /** Runs componentize-js in a child process (invariant 2); resolves once `tmp` holds the component. */
-function componentizeInChild(options: Record<string, unknown>, tmp: string): Promise<void> {
+function componentizeInChild(options: Record<string, unknown>, cwd: string, tmp: string): Promise<void> {
   return new Promise((resolve, reject) => {
-    const child = spawn(process.execPath, ['--input-type=module', '-e', BUILDER], { stdio: ['ignore', 'pipe', 'pipe', 'ipc'] });
+    const child = spawn(process.execPath, ['--input-type=module', '-e', BUILDER], { cwd, stdio: ['ignore', 'pipe', 'pipe', 'ipc'] });
     let output = '';
     const collect = (chunk: Buffer) => {
       if (output.length < 64 * 1024) output += chunk.toString('utf8');
@@ -118,9 +127,13 @@ function componentizeInChild(options: Record<string, unknown>, tmp: string): Pro
 /** Builds `source` against the world in `witDir` into `outPath`, always (callers cache). */
 export async function buildJsComponent(o: JsBuildOptions): Promise<JsBuildOutput> {
   const started = performance.now();
-  const source = path.resolve(o.source);
-  if (!statSync(source, { throwIfNoEntry: false })?.isFile()) {
+  if (!statSync(o.source, { throwIfNoEntry: false })?.isFile()) {
     throw new InputError(`JS component source not found: expected a JavaScript module such as components/script_workflow/component.js, got ${o.source}`);
+  }
+  const source = realpathSync(o.source);
+  const root = realpathSync(o.root ?? path.dirname(source));
+  if (!source.startsWith(`${root}${path.sep}`)) {
+    throw new InputError(`JS component source ${o.source} is not inside its root folder ${o.root}: expected the root to hold the source and every module it imports`);
   }
   const witWorld = collectWitSource(o.witDir);
   const out = path.resolve(o.outPath);
@@ -132,7 +145,7 @@ export async function buildJsComponent(o: JsBuildOptions): Promise<JsBuildOutput
       witWorld,
       ...(o.world ? { worldName: o.world } : {}),
       disableFeatures: [...(o.disableFeatures ?? WORKFLOW_DISABLED_FEATURES)],
-    }, tmp);
+    }, root, tmp);
   } catch (err) {
     rmSync(tmp, { force: true });
     const reason = err instanceof Error ? err.message : String(err);

@@ -99,6 +99,11 @@ describe('buildJsComponent', () => {
     expect(statSync(path.join(COMPONENTS_OUT, 'nowhere.wasm'), { throwIfNoEntry: false })).toBeUndefined();
   });
 
+  it('refuses a source outside its root folder', async () => {
+    await expect(buildJsComponent({ source: 'components/script_workflow/component.js', root: 'components/test_activity', witDir: 'components/script_workflow/wit', outPath: path.join(COMPONENTS_OUT, 'nowhere.wasm') }))
+      .rejects.toThrow(/is not inside its root folder/);
+  });
+
   it('keys the build cache with the componentize-js version', () => {
     expect(componentizeJsVersion()).toBe('componentize-js@0.23.0');
   });
