@@ -12,25 +12,73 @@ const EXECUTION_ID = { name: 'execution-id', description: 'An execution id, for 
 export const COMMANDS: readonly CommandSpec[] = [
   {
     noun: 'execution', verb: 'submit', summary: 'Submit an execution of a function',
-    description: 'Creates a top-level execution of <ffqn> with <params>, a JSON array of the positional parameters.',
+    description: 'Creates a top-level execution of <ffqn> with <params> and prints its id. The parameters are checked '
+      + "against the function's type before anything is written. With --follow, waits for the result, printing each "
+      + 'status change, then how long it took and the result ({"ok": …}, {"err": …}, or the execution failure); '
+      + 'exits 1 unless the result is ok. If no `obelisk server run` runs on the state folder, --follow advances '
+      + 'the execution (and any other due work) in this process; otherwise it watches the log.',
     args: [
       { name: 'ffqn', description: 'The function: namespace:package/interface.function, for example template-fibo:workflow/fibo-workflow-ifc.fiboa' },
-      { name: 'params', description: 'Its parameters as a JSON array, for example [10,2]' },
+      { name: 'params', description: 'Its parameters as a JSON array, for example [10,2], or @file.json to read them from a file' },
     ],
-    options: [FOLLOW, JSON_OUT],
-    examples: ["obelisk execution submit --follow template-fibo:workflow/fibo-workflow-ifc.fiboa '[10,2]'"],
+    options: [FOLLOW, { flags: '--json', description: 'Print JSON: {"execution_id": …}; with --follow one object per status change, the last with the result' }],
+    examples: [
+      "obelisk execution submit --follow template-fibo:workflow/fibo-workflow-ifc.fiboa '[10,2]'",
+      'obelisk execution submit template-fibo:workflow/fibo-workflow-ifc.fiboa @params.json',
+    ],
+    handler: () => import('./commands/execution-submit.js'),
   },
   {
-    noun: 'execution', verb: 'get', summary: "Show an execution's state and result",
+    noun: 'execution', verb: 'get', summary: "Show an execution's status, result, timings and retries",
+    description: 'Status is pending, locked, blocked or finished, with the time it was entered. With --follow, first waits '
+      + 'until the execution finishes (advancing it here when no server runs), printing each status change.',
     args: [EXECUTION_ID], options: [FOLLOW, JSON_OUT],
+    handler: () => import('./commands/execution-get.js'),
   },
-  { noun: 'execution', verb: 'list', summary: 'List executions, newest first', args: [], options: [JSON_OUT] },
-  { noun: 'execution', verb: 'events', summary: "Print an execution's event log", args: [EXECUTION_ID], options: [JSON_OUT] },
-  { noun: 'execution', verb: 'logs', summary: "Print an execution's log messages and forwarded output", args: [EXECUTION_ID], options: [JSON_OUT] },
-  { noun: 'execution', verb: 'cancel', summary: 'Cancel an execution that has not finished', args: [EXECUTION_ID], options: [] },
+  {
+    noun: 'execution', verb: 'list', summary: 'List executions, newest first',
+    description: 'Children are listed after their parent. --status ok, err and failed select finished executions by how they ended.',
+    args: [],
+    options: [
+      { flags: '--ffqn <prefix>', description: 'Only executions of functions whose name starts with this, e.g. template-fibo:workflow/' },
+      { flags: '--status <status>', description: 'Only executions in this status: pending, locked, blocked, finished, ok, err or failed' },
+      { flags: '--limit <n>', description: 'Show at most this many', default: '50' },
+      { flags: '--json', description: 'Print one JSON object per execution, per line' },
+    ],
+    examples: ['obelisk execution list --status failed --limit 10'],
+    handler: () => import('./commands/execution-list.js'),
+  },
+  {
+    noun: 'execution', verb: 'events', summary: "Print an execution's event log",
+    description: 'One line per event: its line number in log.jsonl, time, type and key fields (join set, child or delay id, '
+      + 'function and parameters, response, result); then the messages waiting in its inbox, marked `inbox`. '
+      + 'With --json, the stored JSON lines as they are, log first, then inbox.',
+    args: [EXECUTION_ID], options: [JSON_OUT],
+    handler: () => import('./commands/execution-events.js'),
+  },
+  {
+    noun: 'execution', verb: 'logs', summary: "Print an execution's log messages and forwarded output",
+    args: [EXECUTION_ID], options: [{ flags: '--json', description: 'Print one JSON object per line: {"at", "level", "message"}' }],
+    handler: () => import('./commands/execution-logs.js'),
+  },
+  {
+    noun: 'execution', verb: 'tree', summary: 'Show an execution and its children, recursively',
+    description: 'Each with its status, duration and function. When the execution did not end ok, also the path down to the '
+      + 'child where the err or failure started, with its result.',
+    args: [EXECUTION_ID], options: [JSON_OUT],
+    handler: () => import('./commands/execution-tree.js'),
+  },
+  {
+    noun: 'execution', verb: 'cancel', summary: 'Cancel an execution that has not finished',
+    description: 'Delivers a cancel request; the execution finishes as `cancelled` the next time it runs, and its parent sees an err.',
+    args: [EXECUTION_ID], options: [],
+    handler: () => import('./commands/execution-cancel.js'),
+  },
   {
     noun: 'execution', verb: 'stub', summary: 'Give the result of a stub activity execution',
+    description: "The result is checked against the function's return type. Giving the same result again is accepted; a different one is a conflict (exit 2).",
     args: [EXECUTION_ID, { name: 'result', description: 'The return value as JSON, for example {"ok": 42}' }], options: [],
+    handler: () => import('./commands/execution-stub.js'),
   },
   {
     noun: 'execution', verb: 'replay', summary: 'Replay a workflow execution from its log and report any divergence',
@@ -38,15 +86,34 @@ export const COMMANDS: readonly CommandSpec[] = [
   },
   {
     noun: 'component', verb: 'list', summary: 'List components, their kinds and exported functions with WIT signatures',
-    args: [], options: [JSON_OUT],
+    description: 'Exports that no workflow can call are listed with the reason. Reads only the component types: nothing is transpiled.',
+    args: [],
+    options: [
+      { flags: '--imports', description: 'Also list what each component imports' },
+      { flags: '--extensions', description: 'Also list the extension functions a workflow may import for its exports (-submit, -await-next, -get, -invoke, -schedule, -stub)' },
+      { flags: '--json', description: 'Print one JSON object per component, per line' },
+    ],
+    handler: () => import('./commands/component-list.js'),
+  },
+  {
+    noun: 'generate', verb: 'wit-support', summary: 'Write the WIT packages of the host interfaces a workflow imports (obelisk:types, obelisk:workflow, obelisk:log)',
+    description: 'One folder per package, as wit/deps expects. Existing files of the same name are overwritten.',
+    args: [{ name: 'output-dir', description: 'Folder to write the WIT packages into, typically wit/deps' }],
+    options: [],
+    examples: ['obelisk generate wit-support wit/deps'],
+    handler: () => import('./commands/generate-wit-support.js'),
   },
   {
     noun: 'generate', verb: 'wit-extensions', summary: 'Write the -obelisk-ext, -obelisk-schedule and -obelisk-stub WIT packages for a component',
+    description: "Also writes the component's exported packages, rebuilt from its types, which the extension packages use. "
+      + 'Existing files of the same name are overwritten.',
     args: [
       { name: 'component', description: 'A component name from obelisk.toml' },
-      { name: 'output-dir', description: 'Folder to write the WIT packages into' },
+      { name: 'output-dir', description: 'Folder to write the WIT packages into, typically wit/deps' },
     ],
     options: [],
+    examples: ['obelisk generate wit-extensions fibo_activity wit/deps'],
+    handler: () => import('./commands/generate-wit-extensions.js'),
   },
   { noun: 'server', verb: 'run', summary: 'Run the executors continuously until interrupted', args: [], options: [] },
   {
@@ -55,7 +122,13 @@ export const COMMANDS: readonly CommandSpec[] = [
   },
   { noun: 'verify', summary: 'Replay stored executions and check they still match their logs', args: [], options: [JSON_OUT] },
   { noun: 'init', summary: 'Write a starter obelisk.toml in the current folder', args: [], options: [] },
-  { noun: 'index', summary: 'Rebuild the index of executions from their folders', args: [], options: [] },
+  {
+    noun: 'index', verb: 'rebuild', summary: 'Rebuild the index of due executions from their logs',
+    description: 'Recomputes state/due/ from the execution logs alone; safe while other obelisk processes run. '
+      + 'Unreadable logs are reported and left out.',
+    args: [], options: [JSON_OUT],
+    handler: () => import('./commands/index-rebuild.js'),
+  },
   {
     noun: 'config', verb: 'check', summary: 'Check obelisk.toml and the files it names; print the resolved settings',
     description: 'Reads the config, checks every key, that each component file exists and matches its content_digest, '

@@ -4,12 +4,18 @@
  * server, where a timeout must be able to stop a guest in an infinite loop.
  */
 import type { JsonValue } from '../model/json.js';
-import type { ValueCodec } from '../runtime/host/values.js';
+import { isComponentError, type ValueCodec } from '../runtime/host/values.js';
 import type { AttemptResult } from './retry.js';
 import type { CatalogEntry } from './catalog.js';
 
+export interface AttemptLimits {
+  timeoutMs: number;
+  /** Receives what the guest writes to stdout/stderr during this attempt. */
+  output?: (stream: 'stdout' | 'stderr', text: string) => void;
+}
+
 export interface ActivityRunner {
-  run(entry: CatalogEntry, params: JsonValue[], limits: { timeoutMs: number }): Promise<AttemptResult>;
+  run(entry: CatalogEntry, params: JsonValue[], limits: AttemptLimits): Promise<AttemptResult>;
   close(): Promise<void>;
 }
 
@@ -25,7 +31,7 @@ export async function callExport(entry: CatalogEntry, instance: Record<string, u
     const value = await f(...args);
     return { kind: 'returned', value: { ok: ret?.kind === 'result' && ret.ok ? codec.toJson(ret.ok, value) : null } };
   } catch (e) {
-    if (e instanceof Error && e.name === 'ComponentError' && 'payload' in e) {
+    if (isComponentError(e)) {
       return { kind: 'returned', value: { err: ret?.kind === 'result' && ret.err ? codec.toJson(ret.err, e.payload) : null } };
     }
     return { kind: 'trapped', reason: `activity trapped: ${e instanceof Error ? e.message : String(e)}`, ...(e instanceof Error && e.stack ? { detail: e.stack } : {}) };

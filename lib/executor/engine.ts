@@ -44,6 +44,8 @@ export interface EngineDeps {
   clock: Clock;
   random: Random;
   activities: ActivityRunner;
+  /** The host's own streams, for `forward_stdout = "stdout"` and the like (given by the CLI). */
+  hostOutput?: (stream: 'stdout' | 'stderr', text: string) => void;
   /** Where workflow log lines and captured output go (outside the history). */
   logSink?: (id: ExecutionId) => LogSink;
 }
@@ -138,7 +140,10 @@ export class Engine {
     const cfg = entry.component.config;
     if (cfg.kind !== 'activity_wasm') throw new Error(`not an activity: ${entry.ffqn}`);
     const failures = lease.events.filter((e) => e.type === 'temporarily-failed' || e.type === 'temporarily-timed-out').length;
-    const result = await this.deps.activities.run(entry, created.params, { timeoutMs: cfg.exec.lockExpiryMs });
+    const result = await this.deps.activities.run(entry, created.params, {
+      timeoutMs: cfg.exec.lockExpiryMs,
+      output: (stream, text) => this.forward(lease.id as ExecutionId, stream, stream === 'stdout' ? cfg.forwardStdout : cfg.forwardStderr, text),
+    });
     const err = entry.fn.result?.kind === 'result' ? entry.fn.result.err : null;
     const decision = decide(result, failures, cfg, err?.kind === 'variant');
     const now = this.deps.clock.now();
@@ -232,6 +237,12 @@ export class Engine {
     });
     await persisted;
     return this.endRun(lease, runId, created, run);
+  }
+
+  /** An activity's stdout/stderr, as `forward_stdout`/`forward_stderr` say: stored (db), the host's stream, or dropped. */
+  private forward(id: ExecutionId, stream: 'stdout' | 'stderr', target: 'none' | 'stdout' | 'stderr' | 'db', text: string): void {
+    if (target === 'db') this.deps.logSink?.(id)(stream, text.replace(/\n$/, ''), this.deps.clock.now());
+    else if (target !== 'none') this.deps.hostOutput?.(target, text);
   }
 
   /** Delays whose time has come get their response, written by whoever processes the parent. */

@@ -17,7 +17,7 @@ import { BugError } from '../model/errors.js';
 import type { Catalog, CatalogEntry, ExecutableComponent } from './catalog.js';
 import { Engine, type EngineDeps } from './engine.js';
 import type { ActivityRunner } from './activity-runner.js';
-import { InProcessActivityRunner } from './activity-runner.js';
+import { SandboxPool } from './sandbox/pool.js';
 
 const KIND: Record<ComponentConfig['kind'], TargetInfo['kind']> = { activity_wasm: 'activity', activity_stub: 'stub', workflow: 'workflow' };
 
@@ -81,7 +81,7 @@ export async function openEngine(config: Config, opts: OpenOptions = {}): Promis
   const hotWorkers = opts.hotWorkers ?? Math.max(2, os.availableParallelism() * 2);
   const deps: EngineDeps = {
     store, catalog, codec: jcoCodec, clock, random: opts.random ?? systemRandom,
-    activities: opts.activities ?? new InProcessActivityRunner(jcoCodec),
+    activities: opts.activities ?? new SandboxPool(),
     ...(hotWorkers > 0 ? { hot: new HotWorkflowPool(hotWorkers) } : {}),
     simulatedClock: clock !== systemClock,
     logSink: (id) => (level, message, atMs) => appendOutput(store.root, id, level, message, atMs),

@@ -88,7 +88,14 @@ export async function tick(engine: Engine, opts: TickOptions): Promise<TickSumma
         .slice(0, room);
       for (const id of due) start(id);
       started = due.length;
-      if (started === 0 && inFlight.size === 0) break;
+      if (started === 0 && inFlight.size === 0) {
+        // Nothing due now: wait for work falling due within the budget (a retry's backoff, a short
+        // delay), else stop.
+        const left = opts.maxDurationMs - elapsed();
+        if ((await store.due(clock.now() + left, 1)).length === 0) break;
+        await sleep(Math.min(20, Math.max(1, left)));
+        continue;
+      }
     }
     if (started > 0 && inFlight.size < opts.concurrency + engine.hotWaits.size) continue;
     // Wait for a step to end, or for a step still running (a hot workflow) to create work.

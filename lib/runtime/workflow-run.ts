@@ -20,7 +20,7 @@ import { WorkflowContext, type Effect, type RecordedEvent, type TargetKind } fro
 import type { HistoryEvent } from '../model/events.js';
 import { buildImports, type ImportedInterface } from './host/imports.js';
 import type { LogSink } from './host/log.js';
-import type { Targets, ValueCodec } from './host/values.js';
+import { isComponentError, type Targets, type ValueCodec } from './host/values.js';
 
 /** Thrown by an interrupt-strategy onBlock: unwinds the guest; the instance is thrown away. */
 export class SuspendSignal extends Error {
@@ -105,9 +105,6 @@ function exportsOf(instance: Record<string, unknown>, ifc: string): Record<strin
   return (instance[ifc] ?? instance[unversioned]) as Record<string, unknown> | undefined;
 }
 
-function isComponentError(e: unknown): e is { payload: unknown } {
-  return e instanceof Error && e.name === 'ComponentError' && 'payload' in e;
-}
 
 function okJson(req: RunRequest, value: unknown): JsonValue {
   const ret = req.fn.result;

@@ -110,3 +110,8 @@ export function asHostResult(value: unknown): unknown {
   const v = value as { tag?: string; val?: unknown };
   return v?.tag === 'err' ? hostErr(v.val) : v?.val;
 }
+
+/** The error jco throws when an export returns `err`: a `ComponentError` carrying `.payload` (its name stays "Error"). */
+export function isComponentError(e: unknown): e is Error & { payload: unknown } {
+  return e instanceof Error && e.constructor?.name === 'ComponentError' && 'payload' in e;
+}

@@ -1,0 +1,29 @@
+/**
+ * `obelisk execution cancel <id>`: put a cancel request in the execution's inbox. It takes effect the
+ * next time the execution runs (a tick, the server, a --follow): it finishes as `cancelled`, and its
+ * parent, if any, sees an err. A finished execution cannot be cancelled.
+ */
+import { InputError } from '../../model/errors.js';
+import type { Finished } from '../../model/events.js';
+import { isoTime } from '../../model/time.js';
+import type { CommandContext } from '../command.js';
+import { formatOutcome } from '../render/format.js';
+import { executionIdArg, openStore, readExecution } from './shared/open.js';
+
+export async function run(ctx: CommandContext): Promise<number> {
+  const id = executionIdArg(ctx);
+  const config = await ctx.loadConfig();
+  const store = await openStore(ctx, config);
+  const { events } = await readExecution(store, id);
+  const last = events.at(-1);
+  if (last?.type === 'finished') {
+    const f = last as Finished;
+    const outcome = 'failure' in f ? { failure: f.failure } : { result: f.result };
+    throw new InputError(`cannot cancel ${id}: it finished already at ${f.at} with ${formatOutcome(outcome)}; only an execution that has not finished can be cancelled`);
+  }
+  const delivered = await store.deliver(id, { type: 'cancel-requested', at: isoTime(ctx.clock.now()), by: 'cli' });
+  ctx.io.out(delivered === 'delivered'
+    ? `cancel requested for ${id}; it finishes as cancelled when it next runs\n`
+    : `cancel was already requested for ${id}\n`);
+  return 0;
+}

@@ -1,0 +1,29 @@
+/**
+ * Activity sandbox worker: runs one attempt at a time, each in a fresh instance. Its stdout/stderr
+ * are piped to the executor, which stores them with the execution. The executor terminates the
+ * worker on timeout; a trap or an out-of-memory becomes a failed attempt.
+ */
+import { parentPort } from 'node:worker_threads';
+import { loadComponent } from '../../component/loader.js';
+import { jcoCodec } from '../../runtime/host/values.js';
+import { callExport } from '../activity-runner.js';
+import { activityWasi } from './wasi.js';
+import type { AttemptResult } from '../retry.js';
+import type { FromSandbox, ToSandbox } from './protocol.js';
+
+const flushed = (stream: NodeJS.WritableStream) => new Promise<void>((resolve) => stream.write('', () => resolve()));
+
+parentPort!.on('message', async (m: ToSandbox) => {
+  const { job } = m;
+  let result: AttemptResult;
+  try {
+    const loaded = await loadComponent(job.location, { cacheDir: job.cacheDir, expectedDigest: job.digest, memoryLimitBytes: job.memoryLimitBytes });
+    const instance = await loaded.instantiate(activityWasi(job.env, job.allowedHosts));
+    parentPort!.postMessage({ type: 'started' } satisfies FromSandbox);
+    result = await callExport({ ffqn: job.ffqn, ifc: job.ifc, fn: job.fn } as never, instance as Record<string, unknown>, job.params, jcoCodec);
+  } catch (e) {
+    result = { kind: 'trapped', reason: `activity could not start: ${e instanceof Error ? e.message : String(e)}` };
+  }
+  await Promise.all([flushed(process.stdout), flushed(process.stderr)]);
+  parentPort!.postMessage({ type: 'result', result } satisfies FromSandbox);
+});

@@ -1,0 +1,22 @@
+/** Messages between the executor and an activity sandbox worker (one attempt at a time per worker). */
+import type { JsonValue } from '../../model/json.js';
+import type { WitFunction } from '../../model/wit-types.js';
+import type { AllowedHost, EnvVar } from '../../config/types.js';
+import type { AttemptResult } from '../retry.js';
+
+export interface AttemptJob {
+  ffqn: string;
+  ifc: string;
+  fn: WitFunction;
+  location: string;
+  cacheDir: string;
+  digest: string;
+  params: JsonValue[];
+  env: EnvVar[];
+  allowedHosts: AllowedHost[];
+  memoryLimitBytes: number;
+}
+
+export type ToSandbox = { type: 'attempt'; job: AttemptJob };
+/** `started`: the instance is ready and the call begins (the attempt's timeout counts from here). */
+export type FromSandbox = { type: 'started' } | { type: 'result'; result: AttemptResult };

@@ -1,0 +1,81 @@
+/**
+ * WASI for activities, deny-by-default: no preopened directories, no sockets, no process API; the
+ * environment holds only the declared `env_vars`; outbound HTTP (wasi:http) only to the allowed
+ * hosts and methods, a denied request failing in the guest with `HTTP-request-denied`. Built on
+ * @bytecodealliance/preview2-shim, whose module state is per worker: a sandbox worker runs one
+ * attempt at a time, so setting it per attempt is safe.
+ */
+import * as shim from '@bytecodealliance/preview2-shim';
+import type { AllowedHost, EnvVar } from '../../config/types.js';
+import { hostAllows } from '../../config/host-pattern.js';
+import { parseHostPattern } from '../../config/host-pattern.js';
+
+type Module = Record<string, object>;
+const { cli, clocks, filesystem, http, io, random, sockets } = shim as unknown as Record<'cli' | 'clocks' | 'filesystem' | 'http' | 'io' | 'random' | 'sockets', Module>;
+const fsShim = filesystem as unknown as { _setPreopens(p: Record<string, string>): void; preopens: object; types: object };
+const socketShim = sockets as unknown as { _denyTcp(): void; _denyUdp(): void; _denyDnsLookup(): void };
+fsShim._setPreopens({});
+socketShim._denyTcp();
+socketShim._denyUdp();
+socketShim._denyDnsLookup();
+
+type Variant = { tag: string; val?: string };
+interface OutgoingRequestLike {
+  method(): Variant;
+  scheme(): Variant | undefined;
+  authority(): string | undefined;
+  pathWithQuery(): string | undefined;
+}
+
+function denied(message: string): never {
+  // result<future-incoming-response, error-code>: thrown payload is lowered as err
+  throw Object.assign(new Error(message), { payload: { tag: 'HTTP-request-denied' } });
+}
+
+/** Whether a request may go out: scheme, host, port and method against the allow-list. */
+export function requestAllowed(allowed: readonly AllowedHost[], req: OutgoingRequestLike): boolean {
+  const scheme = req.scheme();
+  const s = !scheme ? 'https' : scheme.tag === 'HTTP' ? 'http' : scheme.tag === 'HTTPS' ? 'https' : String(scheme.val).toLowerCase();
+  let url: URL;
+  try {
+    url = new URL(`${s}://${req.authority() ?? ''}${req.pathWithQuery() ?? '/'}`);
+  } catch {
+    return false;
+  }
+  const m = req.method();
+  const method = (m.tag === 'other' ? String(m.val) : m.tag).toUpperCase();
+  return allowed.some((h) => {
+    const p = parseHostPattern(h.pattern);
+    if ('problem' in p) return false;
+    return hostAllows(p, url) && (h.methods.length === 0 || h.methods.includes(method));
+  });
+}
+
+export function activityWasi(env: readonly EnvVar[], allowedHosts: readonly AllowedHost[]): Record<string, object> {
+  (cli as unknown as { _setEnv(e: Record<string, string>): void })._setEnv(Object.fromEntries(env.map((e) => [e.name, e.value])));
+  const handler = http.outgoingHandler as { handle(req: OutgoingRequestLike, opts: unknown): unknown };
+  const denyAll = new Proxy({}, { get: () => () => { throw new Error('this sandbox gives activities no process API'); } });
+  return {
+    'wasi:cli/environment': cli.environment!, 'wasi:cli/exit': cli.exit!, 'wasi:cli/stdin': cli.stdin!,
+    'wasi:cli/stdout': cli.stdout!, 'wasi:cli/stderr': cli.stderr!,
+    'wasi:cli/terminal-input': cli.terminalInput!, 'wasi:cli/terminal-output': cli.terminalOutput!,
+    'wasi:cli/terminal-stdin': cli.terminalStdin!, 'wasi:cli/terminal-stdout': cli.terminalStdout!, 'wasi:cli/terminal-stderr': cli.terminalStderr!,
+    'wasi:clocks/monotonic-clock': clocks.monotonicClock!, 'wasi:clocks/wall-clock': clocks.wallClock!,
+    'wasi:filesystem/preopens': fsShim.preopens, 'wasi:filesystem/types': fsShim.types,
+    'wasi:io/error': io.error!, 'wasi:io/poll': io.poll!, 'wasi:io/streams': io.streams!,
+    'wasi:random/random': random.random!, 'wasi:random/insecure': random.insecure!, 'wasi:random/insecure-seed': random.insecureSeed!,
+    'wasi:sockets/instance-network': sockets.instanceNetwork!, 'wasi:sockets/network': sockets.network!,
+    'wasi:sockets/ip-name-lookup': sockets.ipNameLookup!, 'wasi:sockets/tcp': sockets.tcp!, 'wasi:sockets/tcp-create-socket': sockets.tcpCreateSocket!,
+    'wasi:sockets/udp': sockets.udp!, 'wasi:sockets/udp-create-socket': sockets.udpCreateSocket!,
+    'wasi:http/types': http.types!,
+    'wasi:http/outgoing-handler': {
+      handle(req: OutgoingRequestLike, opts: unknown) {
+        if (!requestAllowed(allowedHosts, req)) {
+          denied(`outbound HTTP to ${req.authority() ?? '?'} is not allowed: expected a host listed in [[activity_wasm.allowed_host]]`);
+        }
+        return handler.handle(req, opts);
+      },
+    },
+    'obelisk:process/process': denyAll,
+  };
+}
