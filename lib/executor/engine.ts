@@ -6,7 +6,7 @@
  *     before the parent's log names them.
  *  2. A finishing child's result reaches its parent's inbox: the store delivers it when the lease is
  *     released with `finished`; if the process dies in between, the child is still due (its lease
- *     marker stays) and the next step that finds it finished delivers again (a duplicate is a no-op).
+ *     marker stays), and leasing it again makes the store deliver again (a duplicate is a no-op).
  *  3. Every step ends by releasing the lease with the next state (blocked, retry, finished) and the
  *     time the execution is next due; nothing is held past a step.
  */
@@ -108,9 +108,9 @@ export class Engine {
     const { store, catalog, clock, random } = this.deps;
     const { events } = await store.read(id);
     const created = events[0] as Created;
-    const last = events.at(-1);
-    if (last?.type === 'finished') {
-      if (created.parent) await this.redeliver(id, created, last);
+    if (events.at(-1)?.type === 'finished') {
+      // The store redelivers to the parent and clears leftover markers (invariant 2).
+      await store.lease(id, { runId: newRunId(clock.now(), random), leaseMs: 1000, componentDigest: created.component_digest });
       return { status: 'skipped', reason: 'already finished' };
     }
     const entry = catalog.resolve(created.ffqn);
@@ -309,13 +309,5 @@ export class Engine {
       ], now);
     }
     return { status: 'finished', outcome };
-  }
-
-  /** Invariant 2: delivers a finished child's result again (the store ignores a duplicate). */
-  private async redeliver(id: ExecutionId, created: Created, finished: Finished): Promise<void> {
-    const outcome: Outcome = 'result' in finished ? { result: finished.result } : { failure: finished.failure };
-    await this.deps.store.deliver(created.parent!.execution_id as ExecutionId, {
-      type: 'child-finished', at: finished.at, join_set_id: created.parent!.join_set_id, child_execution_id: id, ...outcome,
-    });
   }
 }

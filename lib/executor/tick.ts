@@ -92,7 +92,8 @@ export async function tick(engine: Engine, opts: TickOptions): Promise<TickSumma
         // Nothing due now: wait for work falling due within the budget (a retry's backoff, a short
         // delay), else stop.
         const left = opts.maxDurationMs - elapsed();
-        if ((await store.due(clock.now() + left, 1)).length === 0) break;
+        const soon = await store.due(clock.now() + left, passedOver.size + 1);
+        if (soon.every((id) => passedOver.has(id))) break;
         await sleep(Math.min(20, Math.max(1, left)));
         continue;
       }
