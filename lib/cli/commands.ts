@@ -12,14 +12,14 @@ const EXECUTION_ID = { name: 'execution-id', description: 'An execution id, for 
 export const COMMANDS: readonly CommandSpec[] = [
   {
     noun: 'execution', verb: 'submit', summary: 'Submit an execution of a function',
-    description: 'Creates a top-level execution of <ffqn> with <params> and prints its id. The parameters are checked '
+    description: 'Creates a top-level execution of <ffqn> with <params> (or @file.json: the array read from that file) and prints its id. The parameters are checked '
       + "against the function's type before anything is written. With --follow, waits for the result, printing each "
       + 'status change, then how long it took and the result ({"ok": …}, {"err": …}, or the execution failure); '
       + 'exits 1 unless the result is ok. If no `obelisk server run` runs on the state folder, --follow advances '
       + 'the execution (and any other due work) in this process; otherwise it watches the log.',
     args: [
       { name: 'ffqn', description: 'The function: namespace:package/interface.function, for example template-fibo:workflow/fibo-workflow-ifc.fiboa' },
-      { name: 'params', description: 'Its parameters as a JSON array, for example [10,2], or @file.json to read them from a file' },
+      { name: 'params', description: 'Its parameters as a JSON array, for example [10,2]' },
     ],
     options: [FOLLOW, { flags: '--json', description: 'Print JSON: {"execution_id": …}; with --follow one object per status change, the last with the result' }],
     examples: [
