@@ -28,7 +28,12 @@ beforeAll(async () => {
 [[activity_wasm]]
 name = "test_activity"
 location = "\${BUILT}/test_activity.wasm"
-max_retries = 0
+max_retries = 1
+retry_exp_backoff.milliseconds = 200
+
+[[workflow]]
+name = "script_workflow"
+location = "\${BUILT}/script_workflow.wasm"
 
 [[activity_stub]]
 name = "stub_activity"
@@ -98,11 +103,16 @@ describe('execution submit', () => {
     expect(r.lines.at(-1)).toBe('{"ok":55}');
   });
 
-  it('an execution that ends in err exits 1 and prints {"err": …}', async () => {
+  it('an execution that ends in err exits 1 and prints {"err": …}; a retry shows as pending until its backoff ends', async () => {
+    const started = Date.now();
     const r = await cli('execution', 'submit', '--follow', 'testing:activity/ops.fail', '["boom"]');
     expect(r.code).toBe(1);
+    expect(Date.now() - started).toBeGreaterThanOrEqual(200);
+    expect(r.lines).toContainEqual(expect.stringMatching(/ {2}pending until \S+Z: returned err: "boom"$/));
     expect(r.lines.at(-3)).toMatch(/finished err$/);
     expect(r.lines.at(-1)).toBe('{"err":"boom"}');
+    const get = await cli('execution', 'get', r.lines[0]!);
+    expect(get.stdout).toMatch(/\n {2}retries {3}1 \(last at \S+Z: returned err: "boom"\)\n/);
     const j = await cli('execution', 'submit', '--follow', '--json', 'testing:activity/ops.fail', '["boom"]');
     expect(j.code).toBe(1);
     expect(jsonLines(j.stdout).at(-1)).toMatchObject({ status: 'finished', result: { err: 'boom' } });
@@ -128,6 +138,32 @@ describe('execution submit', () => {
     const again = await cli('execution', 'cancel', id);
     expect(again.code).toBe(2);
     expect(again.stderr).toMatch(new RegExp(`^error: cannot cancel ${id}: it finished already at \\S+ with execution failure: cancelled: cancel requested; only an execution that has not finished can be cancelled\\n$`));
+  });
+
+  it('--follow sleeps until a delay expires, then finishes the workflow', async () => {
+    const started = Date.now();
+    const r = await cli('execution', 'submit', '--follow', 'testing:script/workflow.run', JSON.stringify([JSON.stringify([{ op: 'sleep', in: 1000 }])]));
+    expect(r.stderr).toBe('');
+    expect(r.code).toBe(0);
+    expect(Date.now() - started).toBeGreaterThanOrEqual(1000);
+    expect(r.lines).toContainEqual(expect.stringMatching(/ {2}blocked on join set o:1-sleep until \S+Z$/));
+    expect(r.lines.at(-1)).toMatch(/^\{"ok":"\[\{\\"ok\\":\d+\}\]"\}$/);
+  });
+
+  it('a stub function: --follow says how it finishes, and waits for the stub', async () => {
+    const following = cli('execution', 'submit', '--follow', 'testing:stub/stub.get', '["k"]');
+    let id: string | undefined;
+    for (let i = 0; i < 100 && !id; i++) {
+      await new Promise((resolve) => setTimeout(resolve, 50));
+      const listed = await cli('execution', 'list', '--json', '--ffqn', 'testing:stub/', '--status', 'pending');
+      id = listed.stdout ? (jsonLines(listed.stdout)[0]!['execution_id'] as string) : undefined;
+    }
+    expect(id).toBeDefined();
+    expect((await cli('execution', 'stub', id!, '{"ok":"answer"}')).code).toBe(0);
+    const r = await following;
+    expect(r.code).toBe(0);
+    expect(r.stderr).toBe(`testing:stub/stub.get is a stub activity: it finishes when given a result with \`obelisk execution stub ${id} <result>\`\n`);
+    expect(r.lines.at(-1)).toBe('{"ok":"answer"}');
   });
 
   it('with a server running, --follow only watches the log; the result comes from whoever advances it', async () => {

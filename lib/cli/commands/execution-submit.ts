@@ -34,6 +34,9 @@ export async function run(ctx: CommandContext): Promise<number> {
       return EXIT_OK;
     }
     if (!ctx.json) ctx.io.out(`${ctx.io.style.bold(id)}\n`);
+    if (e.deps.catalog.resolve(ffqn)?.kind === 'stub') {
+      ctx.io.err(`${ffqn} is a stub activity: it finishes when given a result with \`obelisk execution stub ${id} <result>\`\n`);
+    }
     const { events } = await followPrinting(ctx, config, e.deps.store, id, engine, 'all');
     const finished = events.at(-1) as Finished;
     const outcome = 'failure' in finished ? { failure: finished.failure } : { result: finished.result };
