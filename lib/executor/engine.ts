@@ -212,7 +212,7 @@ export class Engine {
     };
     const log = this.deps.logSink?.(id);
     const run = await this.deps.hot!.run(request, {
-      onLog: (level, message, atMs) => log?.(level as never, message, atMs),
+      onLog: (level, message, atMs, position) => log?.(level as never, message, atMs, position),
       onBlocked: (m, hotRun) => {
         persisted = persisted.then(async () => {
           await this.applyEffects(id, m.effects);

@@ -6,7 +6,7 @@ import os from 'node:os';
 import type { Config, ComponentConfig } from '../config/types.js';
 import { ComponentRegistry, type FunctionEntry } from '../component/registry.js';
 import { ExecutionStore } from '../store/index.js';
-import { appendOutput } from '../store/output.js';
+import { outputSink } from '../store/output.js';
 import { asWorkflowComponent } from '../runtime/hot/component-cache.js';
 import { assertSatisfiable } from '../runtime/host/imports.js';
 import { jcoCodec, type TargetInfo } from '../runtime/host/values.js';
@@ -84,7 +84,7 @@ export async function openEngine(config: Config, opts: OpenOptions = {}): Promis
     activities: opts.activities ?? new SandboxPool(),
     ...(hotWorkers > 0 ? { hot: new HotWorkflowPool(hotWorkers) } : {}),
     simulatedClock: clock !== systemClock,
-    logSink: (id) => (level, message, atMs) => appendOutput(store.root, id, level, message, atMs),
+    logSink: (id) => outputSink(store.root, id),
   };
   return new Engine(deps);
 }

@@ -84,6 +84,9 @@ export class WorkflowContext {
   private readonly stubbed = new Map<string, string>();
   private timeMs: number;
   private readonly idRandom: SeededRandom;
+  /** History events replayed or recorded so far in this run, and log lines since the last one. */
+  private eventCount = 0;
+  private logOrdinal = 0;
   cancelRequested = false;
 
   constructor(private readonly o: ContextOptions) {
@@ -100,6 +103,16 @@ export class WorkflowContext {
 
   isReplaying(): boolean {
     return this.cursor < this.o.history.length;
+  }
+
+  /**
+   * Where a log line stands in the run: after `events` history events, the `n`-th line since. A run
+   * that starts again from the same history reaches the same positions, so a sink that keeps only
+   * positions past the last one written never writes a line twice (a line written before a block
+   * that recorded nothing would otherwise be written again by the next run).
+   */
+  logPosition(): [events: number, n: number] {
+    return [this.eventCount, this.logOrdinal++];
   }
 
   /** Makes responses available (from the inbox at start, or arriving while the instance is hot). */
@@ -345,12 +358,16 @@ export class WorkflowContext {
         );
       }
       this.cursor++;
+      this.eventCount++;
+      this.logOrdinal = 0;
       this.timeMs = parseIsoTime(recorded.event.at);
       return { event: recorded.event, isNew: false };
     }
     const nowMs = Math.max(this.o.clock.now(), this.timeMs);
     const event = { ...call, at: isoTime(nowMs) } as HistoryEvent;
     this.timeMs = nowMs;
+    this.eventCount++;
+    this.logOrdinal = 0;
     this.pending.push(event);
     return { event, isNew: true };
   }

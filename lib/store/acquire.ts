@@ -10,7 +10,7 @@
  *  4. A torn last line (a crashed writer's fragment) is cut off before `locked` is appended, so
  *     it is never glued to a new line.
  */
-import { isNoSpace, type AppendFile } from './file-layer.js';
+import { errnoCode, isNoSpace, type AppendFile } from './file-layer.js';
 import type { Locked, LogEvent } from '../model/events.js';
 import type { ExecutionId, RunId } from '../model/ids.js';
 import { isoTime } from '../model/time.js';
@@ -35,8 +35,13 @@ export type Acquired =
 
 export function acquire(ctx: LeaseContext, id: ExecutionId, paths: ExecutionPaths, req: LeaseRequest): Acquired {
   const { fs, clock, index, lockStaleMs } = ctx;
-  if (fs.stat(paths.dir) === null) throw new NotFoundError(`execution ${id} not found: no folder ${paths.dir}`);
-  const token = tryLock(fs, paths.lock, lockStaleMs);
+  let token;
+  try {
+    token = tryLock(fs, paths.log, paths.lock, lockStaleMs);
+  } catch (err) {
+    if (errnoCode(err) === 'ENOENT') throw new NotFoundError(`execution ${id} not found: no log ${paths.log}`);
+    throw err;
+  }
   if (token === null) return { kind: 'busy' };
   let file: AppendFile | null = null;
   let taken = false;

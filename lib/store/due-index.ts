@@ -1,6 +1,9 @@
 /**
  * The due index: `due/<time>~<dir>`, one empty marker per (time, execution). Derived data, not
- * audit: rebuildIndex recomputes it from the logs.
+ * audit: rebuildIndex recomputes it from the logs. A marker is a hard link to an empty template
+ * file (`due/.marker-<n>`): link(2) creates a name exclusively, like open(O_EXCL), without
+ * allocating an inode, which is what costs on some file systems. A template takes up to the file
+ * system's link limit (65,000 on ext4), then the next one is used.
  *
  * Invariants (the no-lost-wake-up protocol, see docs/format.md):
  *  1. A marker is created before the state change or message it announces is written, so an
@@ -17,11 +20,13 @@ import type { ExecutionId } from '../model/ids.js';
 import { markerName } from './layout.js';
 
 const EMPTY = new Uint8Array(0);
+const TEMPLATE = '.marker-';
 
 export class DueIndex {
   /** Set when due/ vanished while the store was open: the next `due` call rebuilds it. */
   needsRebuild = false;
   private dirty = false;
+  private template = 0;
 
   constructor(
     private readonly fs: FileLayer,
@@ -47,14 +52,14 @@ export class DueIndex {
     for (const name of names) this.fs.unlink(join(this.dir, name));
   }
 
-  /** Every marker name, earliest first. */
+  /** Every marker name, earliest first (templates and other dot files are not markers). */
   list(): string[] {
     const names = this.fs.readdir(this.dir);
     if (names === null) {
       this.needsRebuild = true;
       return [];
     }
-    return names.sort();
+    return names.filter((n) => !n.startsWith('.')).sort();
   }
 
   path(name: string): string {
@@ -69,17 +74,32 @@ export class DueIndex {
   }
 
   private write(name: string): boolean {
-    let created: boolean;
+    const target = join(this.dir, name);
+    for (let attempt = 0; ; attempt++) {
+      const template = join(this.dir, `${TEMPLATE}${this.template}`);
+      try {
+        const created = this.fs.link(template, target);
+        if (created) this.dirty = true;
+        return created;
+      } catch (err) {
+        const code = errnoCode(err);
+        if (attempt > 100) throw err;
+        if (code === 'EMLINK') this.template += 1; // this template is full: use the next one
+        else if (code === 'ENOENT') this.createTemplate(template);
+        else throw err;
+      }
+    }
+  }
+
+  private createTemplate(template: string): void {
     try {
-      created = this.fs.writeExclusive(join(this.dir, name), EMPTY);
+      this.fs.writeExclusive(template, EMPTY);
     } catch (err) {
       if (errnoCode(err) !== 'ENOENT') throw err;
       // Somebody deleted due/: recreate it and rebuild it from the logs at the next scan.
       this.fs.mkdirp(this.dir);
       this.needsRebuild = true;
-      created = this.fs.writeExclusive(join(this.dir, name), EMPTY);
+      this.fs.writeExclusive(template, EMPTY);
     }
-    if (created) this.dirty = true;
-    return created;
   }
 }

@@ -38,7 +38,7 @@ export interface StoreOptions {
   fs?: FileLayer;
   /** An append lock older than this belongs to a crashed or stopped process. Default 5000 ms. */
   appendLockStaleMs?: number;
-  /** A due marker whose execution has no log is removed once older than this. Default 60 s. */
+  /** A due marker whose execution has no log is removed once its time is older than this. Default 60 s. */
   orphanGraceMs?: number;
 }
 
@@ -119,8 +119,9 @@ export class ExecutionStore {
         fs.mkdirp(join(this.root, EXECUTIONS));
         createdDir = fs.mkdir(paths.dir);
       }
-      // The marker first: a crash after it leaves an orphan marker (removed later), never a log nobody finds.
-      index.createFresh(parseIsoTime(created.scheduled_at), id);
+      // The marker first: a crash after it leaves an orphan marker (removed later), never a log nobody
+      // finds. Never earlier than now, so an orphan's age can be read from its name.
+      index.createFresh(Math.max(parseIsoTime(created.scheduled_at), this.clock.now()), id);
       await index.sync();
       let tmp = tmpPath(paths.log);
       while (!fs.writeExclusive(tmp, encodeLines([created]))) tmp = tmpPath(paths.log);
@@ -272,12 +273,10 @@ export class ExecutionStore {
     }
   }
 
+  /** Markers of an execution without a log: removed once their time is past the grace period (see create). */
   private removeOrphans(markers: string[]): void {
-    const cutoff = this.fs.now() - this.orphanGraceMs;
-    for (const name of markers) {
-      const st = this.fs.stat(this.index.path(name));
-      if (st !== null && st.mtimeMs < cutoff) this.index.remove([name]);
-    }
+    const cutoff = this.clock.now() - this.orphanGraceMs;
+    this.index.remove(markers.filter((name) => parseMarkerName(name)!.ms < cutoff));
   }
 
   private async deliverToParent(child: ExecutionId, created: Created, finished: Finished): Promise<void> {

@@ -12,6 +12,8 @@ import * as fs from 'node:fs';
 export interface FileStat {
   size: number;
   mtimeMs: number;
+  /** Last status change (also set by link(2) and unlink(2) of any name of the file). */
+  ctimeMs: number;
   isDirectory: boolean;
 }
 
@@ -43,7 +45,7 @@ export interface FileLayer {
   rmdir(path: string): boolean;
   /** false when missing. */
   unlink(path: string): boolean;
-  /** Hard link; false when `newPath` exists already (nothing changed). */
+  /** Hard link; false when `newPath` exists already (nothing changed). Throws ENOENT when `existing` is missing. */
   link(existing: string, newPath: string): boolean;
   rename(from: string, to: string): void;
   /** Creates `path` with O_EXCL and writes `data`; false when it exists already. */
@@ -122,7 +124,7 @@ export const nodeFileLayer: FileLayer = {
   stat: (path) =>
     missingAs(null, () => {
       const s = fs.statSync(path);
-      return { size: s.size, mtimeMs: s.mtimeMs, isDirectory: s.isDirectory() };
+      return { size: s.size, mtimeMs: s.mtimeMs, ctimeMs: s.ctimeMs, isDirectory: s.isDirectory() };
     }),
   mkdir(path) {
     try {

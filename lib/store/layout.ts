@@ -4,8 +4,9 @@
  *   <root>/.gitignore                          written on open: the non-audit files
  *   <root>/executions/<dir>/log.jsonl           the execution log (audit)
  *   <root>/executions/<dir>/inbox/<name>.json   one message per file (audit)
- *   <root>/executions/<dir>/append.lock/        held for the microseconds of one append
- *   <root>/due/<time>~<dir>                     empty marker: the execution is due at <time>
+ *   <root>/executions/<dir>/append.lock         a hard link to log.jsonl, held for the microseconds of one append
+ *   <root>/due/<time>~<dir>                     marker: the execution is due at <time> (a hard link to
+ *                                               an empty template, due/.marker-<n>)
  *
  * Invariant: every path is built from an id that went through a parse function of
  * lib/model/ids.ts, so no path leaves the folder it names.
@@ -31,7 +32,7 @@ export const GITIGNORE = [
   '# Written by obelisk. The audit record is executions/*/log.jsonl and executions/*/inbox/*.json;',
   '# everything below is derived or temporary and can be deleted when no obelisk process runs.',
   '/due/',
-  '*.lock/',
+  '*.lock',
   '*.tmp',
   '',
 ].join('\n');

@@ -209,7 +209,8 @@ export class Lease {
     const { fs, durable, lockStaleMs } = this.ctx;
     const file = this.init.file;
     const data = encodeLines(events);
-    const token = tryLock(fs, this.init.paths.lock, lockStaleMs) ?? (await lock(fs, this.init.paths.lock, lockStaleMs));
+    const { log, lock: lockPath } = this.init.paths;
+    const token = tryLock(fs, log, lockPath, lockStaleMs) ?? (await lock(fs, log, lockPath, lockStaleMs));
     try {
       const size = file.size();
       if (size !== this.offset) {

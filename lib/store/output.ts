@@ -18,15 +18,35 @@ export interface OutputLine {
   at: string;
   level: string;
   message: string;
+  /** Where a workflow's line stands in its run (WorkflowContext.logPosition); absent for activities. */
+  pos?: [number, number];
 }
 
 export function outputPath(root: string, id: ExecutionId): string {
   return join(executionPaths(root, id).dir, OUTPUT);
 }
 
-export function appendOutput(root: string, id: ExecutionId, level: string, message: string, atMs: number): void {
-  const line: OutputLine = { at: isoTime(atMs), level, message };
+export function appendOutput(root: string, id: ExecutionId, level: string, message: string, atMs: number, pos?: [number, number]): void {
+  const line: OutputLine = { at: isoTime(atMs), level, message, ...(pos ? { pos } : {}) };
   appendFileSync(outputPath(root, id), `${JSON.stringify(line)}\n`);
+}
+
+const after = (a: [number, number], b: [number, number]) => a[0] > b[0] || (a[0] === b[0] && a[1] > b[1]);
+
+/**
+ * A sink for one execution's workflow lines that writes a positioned line only when it stands past
+ * the last positioned line written (a re-run from the same history writes nothing twice).
+ */
+export function outputSink(root: string, id: ExecutionId): (level: string, message: string, atMs: number, pos?: [number, number]) => void {
+  let last: [number, number] | undefined | null = null;
+  return (level, message, atMs, pos) => {
+    if (pos) {
+      if (last === null) last = readOutput(root, id).reduce<[number, number] | undefined>((m, l) => (l.pos && (!m || after(l.pos, m)) ? l.pos : m), undefined);
+      if (last && !after(pos, last)) return;
+      last = pos;
+    }
+    appendOutput(root, id, level, message, atMs, pos);
+  };
 }
 
 export function readOutput(root: string, id: ExecutionId): OutputLine[] {

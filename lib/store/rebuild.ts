@@ -45,13 +45,14 @@ export async function rebuildIndex({ fs, root, index, inboxes, nowMs, orphanGrac
   const withLog = new Set<string>();
   const corrupt: CorruptLogError[] = [];
   const corruptIds = new Set<string>();
-  const cutoff = fs.now() - orphanGraceMs;
+  const cutoff = nowMs - orphanGraceMs;
+  const tmpCutoff = fs.now() - orphanGraceMs;
   let executions = 0;
   for (const name of fs.readdir(join(root, EXECUTIONS)) ?? []) {
     const id = executionIdFromDirName(name);
     if (id === undefined) continue;
     const paths = executionPaths(root, id);
-    removeOldTmpFiles(fs, paths.dir, cutoff);
+    removeOldTmpFiles(fs, paths.dir, tmpCutoff);
     const buf = fs.readFile(paths.log);
     if (buf === null) continue;
     try {
@@ -79,7 +80,7 @@ export async function rebuildIndex({ fs, root, index, inboxes, nowMs, orphanGrac
       // No log when this pass looked: an execution created meanwhile, or a submitter between its
       // marker and its log (kept for the grace period), or an orphan of a crashed submitter.
       if (fs.stat(executionPaths(root, m.id).log) !== null) continue;
-      if ((fs.stat(index.path(name))?.mtimeMs ?? 0) >= cutoff) continue;
+      if (m.ms >= cutoff) continue;
     }
     index.remove([name]);
   }

@@ -6,11 +6,12 @@
 import type { WorkflowContext } from '../context.js';
 
 export type LogLevel = 'trace' | 'debug' | 'info' | 'warn' | 'error' | 'stdout' | 'stderr';
-export type LogSink = (level: LogLevel, message: string, atMs: number) => void;
+/** `position` (WorkflowContext.logPosition) lets the sink drop a line a previous run already wrote. */
+export type LogSink = (level: LogLevel, message: string, atMs: number, position?: [number, number]) => void;
 
 export function obeliskLog(ctx: WorkflowContext, sink: LogSink) {
   const at = (level: LogLevel) => (message: string) => {
-    if (!ctx.isReplaying()) sink(level, message, ctx.now());
+    if (!ctx.isReplaying()) sink(level, message, ctx.now(), ctx.logPosition());
   };
   return { trace: at('trace'), debug: at('debug'), info: at('info'), warn: at('warn'), error: at('error') };
 }

@@ -140,7 +140,7 @@ function instanceWasi(ctx: WorkflowContext, sink: LogSink): InstanceWasi {
   let state = instances.get(ctx);
   if (!state) {
     const to = (level: 'stdout' | 'stderr') => (line: string) => {
-      if (!ctx.isReplaying()) sink(level, line, ctx.now());
+      if (!ctx.isReplaying()) sink(level, line, ctx.now(), ctx.logPosition());
     };
     state = { stdout: new LineBuffer(to('stdout')), stderr: new LineBuffer(to('stderr')) };
     instances.set(ctx, state);

@@ -17,7 +17,7 @@ import { workerScript } from './worker-script.js';
 export interface HotRunHandlers {
   /** The workflow waits; persist the events, then call run.resume(...) or run.interrupt(). */
   onBlocked(m: Extract<FromWorker, { type: 'blocked' }>, run: HotRun): void;
-  onLog?(level: string, message: string, atMs: number): void;
+  onLog?(level: string, message: string, atMs: number, position?: [number, number]): void;
 }
 
 export interface HotRun {
@@ -81,7 +81,7 @@ export class HotWorkflowPool {
             handlers.onBlocked(m, run);
             break;
           case 'log':
-            handlers.onLog?.(m.level, m.message, m.atMs);
+            handlers.onLog?.(m.level, m.message, m.atMs, m.position);
             break;
           case 'done':
             cleanup();

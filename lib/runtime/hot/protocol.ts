@@ -41,6 +41,6 @@ export type Resume = { type: 'responses'; messages: InboxMessage[]; nowMs?: numb
 /** worker -> main. */
 export type FromWorker =
   | { type: 'blocked'; events: HistoryEvent[]; effects: Effect[]; joinSetId: JoinSetId; until?: number }
-  | { type: 'log'; level: string; message: string; atMs: number }
+  | { type: 'log'; level: string; message: string; atMs: number; position?: [number, number] }
   | { type: 'done'; result: RunResult }
   | { type: 'crashed'; message: string };

@@ -32,7 +32,7 @@ async function run(req: HotRunRequest): Promise<void> {
   const result = await runWorkflow({
     executionId: req.executionId, created: req.created, history: req.history, logLength: req.logLength, inbox: req.inbox,
     component, ifc: req.ifc, fn: req.fn, targets, codec: jcoCodec, clock,
-    log: (level, message, atMs) => post({ type: 'log', level, message, atMs }),
+    log: (level, message, atMs, position) => post({ type: 'log', level, message, atMs, ...(position ? { position } : {}) }),
     onBlock: (ctx, joinSetId) => {
       const { events, effects } = ctx.takePending();
       const until = ctx.nextDelayExpiry();
