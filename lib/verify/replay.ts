@@ -61,6 +61,17 @@ export async function replayExecution(catalog: Catalog, codec: ValueCodec, input
     },
   });
   const replayedEvents = history.length;
+  if (run.status === 'finished' && 'failure' in run.outcome && run.outcome.failure.kind === 'nondeterminism-detected') {
+    const index = /^event (\d+)/.exec(run.outcome.failure.reason)?.[1];
+    // A log that already ends in this very divergence is consistent: the code still diverges there.
+    const recorded = finished && 'failure' in finished && finished.failure.kind === 'nondeterminism-detected' ? /^event (\d+)/.exec(finished.failure.reason)?.[1] : undefined;
+    if (recorded !== undefined && recorded === index) return { id, status: 'replayed', events: replayedEvents };
+    return { id, status: 'diverged', ...(index ? { index: Number(index) } : {}), message: run.outcome.failure.reason, ...(run.outcome.failure.detail ? { detail: run.outcome.failure.detail } : {}) };
+  }
+  // Ended from outside (cancelled, or its run timed out): the workflow never reached its own end,
+  // so its recorded history must replay as a prefix, and what it would do next is not compared.
+  const endedFromOutside = finished && 'failure' in finished && (finished.failure.kind === 'cancelled' || finished.failure.kind === 'timed-out');
+  if (endedFromOutside) return { id, status: 'replayed', events: replayedEvents };
   if (run.status === 'blocked') {
     if (!finished) return { id, status: 'replayed', events: replayedEvents };
     return {
@@ -75,10 +86,6 @@ export async function replayExecution(catalog: Catalog, codec: ValueCodec, input
       message: `the workflow now makes ${describeEvent(first)} after its recorded history ended`,
       detail: `new code: ${stringifyJson(first)}`,
     };
-  }
-  if ('failure' in run.outcome && run.outcome.failure.kind === 'nondeterminism-detected') {
-    const index = /^event (\d+)/.exec(run.outcome.failure.reason)?.[1];
-    return { id, status: 'diverged', ...(index ? { index: Number(index) } : {}), message: run.outcome.failure.reason, ...(run.outcome.failure.detail ? { detail: run.outcome.failure.detail } : {}) };
   }
   if (!finished) return { id, status: 'replayed', events: replayedEvents };
   const recorded = 'result' in finished ? { result: finished.result } : { failure: { kind: finished.failure.kind } };

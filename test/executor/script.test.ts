@@ -97,3 +97,16 @@ describe('the script workflow on the engine', () => {
     expect(values[11]).toEqual({ err: 'boom' });
   });
 });
+
+describe('cancelling a workflow', () => {
+  it('finishes it as cancelled, and its log still replays (verified when the engine closes)', async () => {
+    const t = await testEngine(scriptToml('interrupt'));
+    engines.push(t);
+    const id = await t.engine.submit('testing:script/workflow.run', [JSON.stringify([{ op: 'sleep', in: 3_600_000 }])]);
+    await tick(t.engine, { maxDurationMs: 2_000, concurrency: 2 });
+    expect((await t.engine.deps.store.read(id)).events.at(-1)).toMatchObject({ type: 'blocked' });
+    await t.engine.deps.store.deliver(id, { type: 'cancel-requested', at: new Date().toISOString(), by: 'test' });
+    await tick(t.engine, { maxDurationMs: 2_000, concurrency: 2 });
+    expect((await t.engine.deps.store.read(id)).events.at(-1)).toMatchObject({ type: 'finished', failure: { kind: 'cancelled' } });
+  });
+});
