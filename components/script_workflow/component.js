@@ -260,7 +260,7 @@ class Program {
       const value = this.step(step, i);
       if (step.op === 'fail') return { tag: 'err', val: value.fail };
       if (step.as && !this.joinSets.has(step.as)) this.vars.set(step.as, value);
-      out.push(step.hide ? null : value);
+      if (!step.quiet) out.push(step.hide ? null : value);
     }
     return { tag: 'ok', val: JSON.stringify(out) };
   }

@@ -1,5 +1,5 @@
 import { afterEach, describe, expect, it } from 'vitest';
-import { testEngine, type TestEngine } from '../support/engine.js';
+import { scriptToml, testEngine, type TestEngine } from '../support/engine.js';
 import { tick } from '../../lib/executor/tick.js';
 import { readOutput } from '../../lib/store/output.js';
 import { SeededRandom } from '../../lib/model/random.js';
@@ -10,26 +10,6 @@ const engines: TestEngine[] = [];
 afterEach(async () => {
   for (const t of engines.splice(0)) await t.close();
 });
-
-/** A long lease: a hot wait is interrupted only when the lease would run out, never by a slow machine here. */
-export function scriptToml(strategy: 'await' | 'interrupt'): string {
-  return `
-[[workflow]]
-name = "script"
-location = "\${BUILT}/script_workflow.wasm"
-join_next_blocking_strategy = "${strategy}"
-exec.lock_expiry.seconds = 30
-
-[[activity_wasm]]
-name = "ops"
-location = "\${BUILT}/test_activity.wasm"
-max_retries = 0
-
-[[activity_stub]]
-name = "stub"
-location = "\${BUILT}/stub_activity.wasm"
-`;
-}
 
 async function runScript(strategy: 'await' | 'interrupt', program: unknown[], seed = 'script', concurrency = 2) {
   const t = await testEngine(scriptToml(strategy), { random: new SeededRandom(seed) });

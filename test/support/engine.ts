@@ -50,3 +50,24 @@ location = "\${BUILT}/fibo_workflow.wasm"
 join_next_blocking_strategy = "${strategy}"
 `;
 }
+
+/** The script workflow with the test and stub activities. A long lease: a hot wait is interrupted
+ * only when the lease would run out, never by a slow machine here. */
+export function scriptToml(strategy: 'await' | 'interrupt'): string {
+  return `
+[[workflow]]
+name = "script"
+location = "\${BUILT}/script_workflow.wasm"
+join_next_blocking_strategy = "${strategy}"
+exec.lock_expiry.seconds = 30
+
+[[activity_wasm]]
+name = "ops"
+location = "\${BUILT}/test_activity.wasm"
+max_retries = 0
+
+[[activity_stub]]
+name = "stub"
+location = "\${BUILT}/stub_activity.wasm"
+`;
+}
