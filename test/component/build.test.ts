@@ -84,12 +84,15 @@ describe('collectWitSource', () => {
 });
 
 describe('componentize-js sources', () => {
-  it('are refused by buildComponent and skipped by buildAll, never built as a trapping stub', async () => {
+  // Building one takes seconds (npm install builds the fixtures; test/js-components runs them), so
+  // here only the dispatch is checked.
+  it('a folder with component.js is a JS source; one with only component.ts is refused with a hint', async () => {
     const src = path.join(tmp, 'src-js');
     cpSync(path.join(COMPONENTS_SRC, 'fibo_activity', 'wit'), path.join(src, 'js_thing', 'wit'), { recursive: true });
     writeFileSync(path.join(src, 'js_thing', 'component.js'), 'export const fiboActivityIfc = { fibo: (n) => 0n };\n');
     expect(sourceKind(path.join(src, 'js_thing'))).toBe('js');
-    await expect(buildComponent(path.join(src, 'js_thing'), path.join(tmp, 'out-js'))).rejects.toThrow(/componentize-js sources/);
-    expect(await buildAll(src, path.join(tmp, 'out-js'))).toEqual([]);
+    cpSync(path.join(COMPONENTS_SRC, 'fibo_activity', 'wit'), path.join(src, 'ts_thing', 'wit'), { recursive: true });
+    writeFileSync(path.join(src, 'ts_thing', 'component.ts'), 'export const fiboActivityIfc = { fibo: (n: number) => 0n };\n');
+    await expect(buildComponent(path.join(src, 'ts_thing'), path.join(tmp, 'out-js'))).rejects.toThrow(/component.ts, and componentize-js takes JavaScript; expected component.js \(compile the TypeScript first\)/);
   });
 });

@@ -11,7 +11,8 @@ type Fns = Record<string, (...args: any[]) => any>;
 
 function fakeCtx(id = 'E_01JD0Z3T6W7Y8X9A0B1C2D3E4F', nowMs = Date.UTC(2026, 0, 1, 12, 0, 0, 250)) {
   const state = { nowMs, replaying: false };
-  const ctx = { executionId: id, now: () => state.nowMs, isReplaying: () => state.replaying } as unknown as WorkflowContext;
+  let n = 0;
+  const ctx = { executionId: id, now: () => state.nowMs, isReplaying: () => state.replaying, logPosition: () => [0, n++] } as unknown as WorkflowContext;
   const lines: [LogLevel, string, number][] = [];
   const wasi = (ifc: string) => deterministicWasi(ctx, ifc, (level, message, at) => lines.push([level, message, at])) as Fns;
   return { ctx, state, lines, wasi };
