@@ -18,7 +18,7 @@ import { NotFoundError, RetryLaterError } from '../model/errors.js';
 import { isFresh, tryLock, unlock } from './append-lock.js';
 import type { LeaseContext } from './lease.js';
 import type { ExecutionPaths } from './layout.js';
-import { encodeLines, parseLog } from './log-file.js';
+import { encodeLines } from './log-file.js';
 import { stateOf, type ExecutionState } from './state.js';
 
 export interface LeaseRequest {
@@ -48,7 +48,9 @@ export function acquire(ctx: LeaseContext, id: ExecutionId, paths: ExecutionPath
   try {
     file = fs.openAppend(paths.log);
     if (file === null) throw new NotFoundError(`execution ${id} not found: no log ${paths.log}`);
-    const parsed = parseLog(file.readAll(), paths.log);
+    const f = file;
+    const identity = f.identity();
+    const parsed = ctx.logs.parse(paths.log, (offset) => ({ bytes: f.readFrom(offset), size: f.size(), identity }))!;
     if (parsed.events.length === 0) throw new NotFoundError(`execution ${id} has no complete created line yet in ${paths.log}`);
     const state = stateOf(parsed.events);
     const now = clock.now();
@@ -77,6 +79,7 @@ export function acquire(ctx: LeaseContext, id: ExecutionId, paths: ExecutionPath
       throw err;
     }
     taken = true;
+    ctx.logs.appended(paths.log, identity, parsed.length, data.length, [locked]);
     return { kind: 'taken', file, events: [...parsed.events, locked], offset: parsed.length + data.length, expiresMs, expiryMarker, previous: state };
   } finally {
     if (!taken) file?.close();

@@ -25,6 +25,7 @@ import { DueIndex } from './due-index.js';
 import { DUE, EXECUTIONS, GITIGNORE, LOG, executionPaths, markerName, parseMarkerName, tmpPath, type ExecutionPaths } from './layout.js';
 import { encodeLines, parseLog } from './log-file.js';
 import { InboxReader, writeInbox } from './inbox.js';
+import { LogCache } from './log-cache.js';
 import { Lease, type LeaseContext } from './lease.js';
 import { acquire, type LeaseRequest } from './acquire.js';
 import { stateDueMs, stateOf } from './state.js';
@@ -60,6 +61,7 @@ export class ExecutionStore {
   private readonly ctx: LeaseContext;
   private readonly orphanGraceMs: number;
   private readonly inboxes: InboxReader;
+  private readonly logs = new LogCache();
   /** Markers seen by due() per execution, taken (and deleted) by the next lease of that execution. */
   private observed = new Map<ExecutionId, string[]>();
   /** Executions found held by another run: the expiry marker that run created (skip while it exists). */
@@ -82,6 +84,7 @@ export class ExecutionStore {
       durable: this.durable,
       lockStaleMs: opts.appendLockStaleMs ?? 5000,
       readInbox: (paths) => this.inboxes.read(paths),
+      logs: this.logs,
       deliverToParent: (child, created, finished) => this.deliverToParent(child, created, finished),
     };
   }
@@ -143,9 +146,9 @@ export class ExecutionStore {
 
   async read(id: ExecutionId): Promise<ExecutionRecord> {
     const paths = executionPaths(this.root, id);
-    const buf = this.fs.readFile(paths.log);
-    if (buf === null) throw new NotFoundError(`execution ${id} not found: no file ${paths.log}`);
-    const { events } = parseLog(buf, paths.log);
+    const parsed = this.logs.parse(paths.log, (offset) => this.fs.readFrom(paths.log, offset));
+    if (parsed === null) throw new NotFoundError(`execution ${id} not found: no file ${paths.log}`);
+    const { events } = parsed;
     if (events.length === 0) throw new NotFoundError(`execution ${id} has no complete created line yet in ${paths.log}`);
     return { events, inbox: this.inboxes.read(paths) };
   }

@@ -21,8 +21,10 @@ export interface FileStat {
 export interface AppendFile {
   /** Current length in bytes (fstat). */
   size(): number;
-  /** The whole content, read through this descriptor. */
-  readAll(): Buffer;
+  /** The content from byte `offset` to the end, read through this descriptor. */
+  readFrom(offset: number): Buffer;
+  /** Which file this is (device and inode): a log replaced by another file has another identity. */
+  identity(): string;
   /** One write(2) at the end of the file; returns the bytes written (short on ENOSPC). */
   append(data: Uint8Array): number;
   /** Cuts the file to `length` bytes. */
@@ -35,6 +37,8 @@ export interface FileLayer {
   /** The wall clock that file modification times are compared with (lock staleness, grace periods). */
   now(): number;
   readFile(path: string): Buffer | null;
+  /** The content from byte `offset` on, with the file's size and identity (see AppendFile); null when missing. */
+  readFrom(path: string, offset: number): { bytes: Buffer; size: number; identity: string } | null;
   readdir(path: string): string[] | null;
   stat(path: string): FileStat | null;
   /** Creates one folder (not its parents); false when it exists already. */
@@ -86,21 +90,34 @@ async function syncPath(path: string, data: boolean): Promise<void> {
   }
 }
 
+function readFromFd(fd: number, offset: number): Buffer {
+  const size = fs.fstatSync(fd).size;
+  const length = Math.max(0, size - offset);
+  const buf = Buffer.allocUnsafe(length);
+  let off = 0;
+  while (off < length) {
+    const n = fs.readSync(fd, buf, off, length - off, offset + off);
+    if (n === 0) break;
+    off += n;
+  }
+  return off === length ? buf : buf.subarray(0, off);
+}
+
+function identityOf(fd: number): string {
+  const st = fs.fstatSync(fd);
+  return `${st.dev}:${st.ino}`;
+}
+
 class NodeAppendFile implements AppendFile {
   constructor(private readonly fd: number) {}
   size(): number {
     return fs.fstatSync(this.fd).size;
   }
-  readAll(): Buffer {
-    const size = this.size();
-    const buf = Buffer.allocUnsafe(size);
-    let off = 0;
-    while (off < size) {
-      const n = fs.readSync(this.fd, buf, off, size - off, off);
-      if (n === 0) break;
-      off += n;
-    }
-    return off === size ? buf : buf.subarray(0, off);
+  readFrom(offset: number): Buffer {
+    return readFromFd(this.fd, offset);
+  }
+  identity(): string {
+    return identityOf(this.fd);
   }
   append(data: Uint8Array): number {
     return fs.writeSync(this.fd, data);
@@ -120,6 +137,16 @@ class NodeAppendFile implements AppendFile {
 export const nodeFileLayer: FileLayer = {
   now: () => Date.now(),
   readFile: (path) => missingAs(null, () => fs.readFileSync(path)),
+  readFrom: (path, offset) =>
+    missingAs(null, () => {
+      const fd = fs.openSync(path, 'r');
+      try {
+        const st = fs.fstatSync(fd);
+        return { bytes: readFromFd(fd, offset), size: st.size, identity: `${st.dev}:${st.ino}` };
+      } finally {
+        fs.closeSync(fd);
+      }
+    }),
   readdir: (path) => missingAs(null, () => fs.readdirSync(path)),
   stat: (path) =>
     missingAs(null, () => {

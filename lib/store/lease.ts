@@ -26,6 +26,7 @@ import { isFresh, lock, tryLock, unlock } from './append-lock.js';
 import type { DueIndex } from './due-index.js';
 import { markerName, type ExecutionPaths } from './layout.js';
 import { encodeLines } from './log-file.js';
+import type { LogCache } from './log-cache.js';
 import { consumedResponses, inboxWakes, stateDueMs, stateOf } from './state.js';
 
 /** What a lease needs from the store that made it. */
@@ -36,6 +37,7 @@ export interface LeaseContext {
   readonly durable: boolean;
   readonly lockStaleMs: number;
   readInbox(paths: ExecutionPaths): InboxMessage[];
+  readonly logs: LogCache;
   /** Delivers a finished child's outcome to its parent (inbox file, then a wake-up marker). */
   deliverToParent(child: ExecutionId, created: Created, finished: Finished): Promise<void>;
 }
@@ -75,6 +77,7 @@ export class Lease {
   private readonly created: Created;
   /** Responses consumed by `join-next` lines, including the ones this lease appended. */
   private readonly consumed: Set<string>;
+  private readonly identity: string;
 
   constructor(private readonly ctx: LeaseContext, private readonly init: LeaseInit) {
     this.id = init.id;
@@ -86,6 +89,7 @@ export class Lease {
     this.ownMarkers.add(init.expiryMarker);
     this.created = init.events[0] as Created;
     this.consumed = consumedResponses(init.events);
+    this.identity = init.file.identity();
   }
 
   get expiresAtMs(): number {
@@ -233,6 +237,7 @@ export class Lease {
         this.cutBack(file);
         throw this.writeError(undefined, data.length, written);
       }
+      this.ctx.logs.appended(log, this.identity, this.offset, data.length, events);
       this.offset += data.length;
     } finally {
       unlock(fs, token);

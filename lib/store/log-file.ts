@@ -22,12 +22,13 @@ export interface ParsedLog {
 
 const NEWLINE = 0x0a;
 
-export function parseLog(buf: Buffer, file: string): ParsedLog {
+/** Parses the complete lines of `buf`, which starts at line `firstLine` of the file (1 for the whole file). */
+export function parseLog(buf: Buffer, file: string, firstLine = 1): ParsedLog {
   const length = buf.lastIndexOf(NEWLINE) + 1;
   const events: LogEvent[] = [];
   if (length > 0) {
     const lines = buf.toString('utf8', 0, length - 1).split('\n');
-    for (let i = 0; i < lines.length; i++) events.push(decodeLogLine(lines[i]!, file, i + 1));
+    for (let i = 0; i < lines.length; i++) events.push(decodeLogLine(lines[i]!, file, firstLine + i));
   }
   return { events, length, torn: length < buf.length };
 }

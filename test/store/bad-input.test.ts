@@ -136,7 +136,7 @@ describe('a full disk (ENOSPC)', () => {
     const l = (await s.lease(id, { runId: ids.run(), ...lease }))!;
     await l.append([tagged(T0, 'before')]);
     const bytes = readFileSync(logPath(id));
-    layer.fault = { at: layer.writes + 2, kind: 'enospc' }; // lock mkdir, then the write
+    layer.targeted = { op: 'append', path: 'log.jsonl', kind: 'enospc' };
     const err = await l.append([tagged(T0, 'x'.repeat(200)), tagged(T0, 'y')]).catch((e: unknown) => e);
     expect(err).toBeInstanceOf(RetryLaterError);
     expect((err as Error).message).toMatch(/no space left on the device for .*log\.jsonl: only \d+ of \d+ bytes were written; the log is unchanged/);
@@ -148,19 +148,19 @@ describe('a full disk (ENOSPC)', () => {
   it('on create, deliver and lease: nothing half-written, and a retry works', async () => {
     const { s, layer } = await faulty();
     const p = ids.execution();
-    layer.fault = { at: layer.writes + 3, kind: 'enospc' }; // mkdir, marker, then the log's temporary file
+    layer.targeted = { op: 'writeExclusive', path: 'log.jsonl', kind: 'enospc' }; // the log's temporary file
     await expect(s.create(p, created(T0))).rejects.toThrow(/no space left on the device while creating .*log\.jsonl/);
     expect(existsSync(logPath(p))).toBe(false);
     expect(await s.create(p, created(T0))).toBe('created');
 
     const msg = { type: 'child-finished' as const, at: isoTime(T0), join_set_id: 'g:1', child_execution_id: child(p, 1), result: { ok: 1 } };
-    layer.fault = { at: layer.writes + 3, kind: 'enospc' }; // inbox mkdir, temporary file, then link
+    layer.targeted = { op: 'link', path: 'inbox', kind: 'enospc' }; // publishing the message
     await expect(s.deliver(p, msg)).rejects.toThrow(/no space left on the device while delivering child-finished/);
     expect(readdirSync(join(root, 'executions', executionDirName(p), 'inbox'))).toEqual([]);
     expect(await s.deliver(p, msg)).toBe('delivered');
 
     const bytes = readFileSync(logPath(p));
-    layer.fault = { at: layer.writes + 3, kind: 'enospc' }; // lock, expiry marker, then `locked`
+    layer.targeted = { op: 'append', path: 'log.jsonl', kind: 'enospc' }; // writing `locked`
     await expect(s.lease(p, { runId: ids.run(), ...lease })).rejects.toThrow(RetryLaterError);
     expect(readFileSync(logPath(p))).toEqual(bytes);
     expect(existsSync(join(root, 'executions', executionDirName(p), 'append.lock'))).toBe(false);

@@ -9,7 +9,6 @@ import { executionDirName, type ExecutionId } from '../../lib/model/ids.js';
 import { ManualClock, isoTime, systemClock } from '../../lib/model/time.js';
 import { buildStoreForChildren, type Build } from './helpers/build.js';
 import { Worker } from './helpers/worker.js';
-import { FaultLayer } from './helpers/fault-layer.js';
 import { assertProperty } from './helpers/property.js';
 import { checkLiveIndex, checkRebuiltIndex, checkRunsDoNotInterleave, expectedDue, readAll, type ExecutionFiles } from './helpers/check.js';
 import { Ids, child, created, tagged, tempRoot } from './helpers/setup.js';
@@ -53,10 +52,8 @@ async function checkAfterCrash(root: string, workers: Worker[]): Promise<void> {
   const deliveries = new Set(workers.flatMap((w) => w.said.filter((s) => s.ack === 'deliver').map((s) => `${executionDirName(s.id as ExecutionId)}|${String(s.key)}`)));
   expect(checkLiveIndex(root, Date.now(), 50, (to, m) => deliveries.has(`${to.dir}|${m.type === 'cancel-requested' ? 'cancel' : String(m.delay_id)}`))).toEqual([]);
 
-  const clock = new ManualClock(Date.now());
-  const later = new FaultLayer();
-  later.nowOffsetMs = 3_600_000; // orphan markers of killed submitters are past their grace period
-  const store = await ExecutionStore.open({ root, clock, fs: later });
+  const clock = new ManualClock(Date.now() + 3_600_000); // orphan markers of killed submitters are past their grace period
+  const store = await ExecutionStore.open({ root, clock });
   for await (const id of store.list()) await store.read(id);
   expect((await store.rebuildIndex()).corrupt).toEqual([]);
   expect(checkRebuiltIndex(root, clock.now())).toEqual([]);

@@ -1,5 +1,5 @@
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { appendFileSync, existsSync, readFileSync, readdirSync, rmSync } from 'node:fs';
+import { appendFileSync, existsSync, readFileSync, readdirSync, renameSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { ExecutionStore } from '../../lib/store/index.js';
 import { executionDirName, type ExecutionId } from '../../lib/model/ids.js';
@@ -23,7 +23,7 @@ afterEach(() => cleanup());
 
 const logPath = (id: ExecutionId): string => join(root, 'executions', executionDirName(id), 'log.jsonl');
 const logLines = (id: ExecutionId): string[] => readFileSync(logPath(id), 'utf8').split('\n').filter(Boolean);
-const markers = (): string[] => readdirSync(join(root, 'due')).sort();
+const markers = (): string[] => readdirSync(join(root, 'due')).filter((n) => !n.startsWith('.')).sort();
 
 function finishedMsg(parent: ExecutionId, index: number, atMs: number): ChildFinished {
   return { type: 'child-finished', at: isoTime(atMs), join_set_id: 'g:1', child_execution_id: child(parent, index), result: { ok: index } };
@@ -130,6 +130,38 @@ describe('leases', () => {
     expect(text.endsWith('\n')).toBe(true);
     expect(text).not.toContain('"run_\n');
     expect((await store.read(id)).events.map((e) => e.type)).toEqual(['created', 'locked', 'persisted']);
+  });
+});
+
+describe('reading again', () => {
+  it('sees lines other processes appended since, and notices a log replaced by another file', async () => {
+    const id = ids.execution();
+    await store.create(id, created(T0));
+    const runA = ids.run();
+    const a = (await store.lease(id, { runId: runA, leaseMs: 1000, componentDigest: 'd' }))!;
+    await a.append([tagged(T0, 'a')]);
+    await a.release({ type: 'unlocked', at: isoTime(T0), run_id: runA, pending_at: isoTime(T0), reason: 'x' });
+    expect((await store.read(id)).events).toHaveLength(4);
+
+    const other = await ExecutionStore.open({ root, clock }); // another process
+    const runB = ids.run();
+    const b = (await other.lease(id, { runId: runB, leaseMs: 1000, componentDigest: 'd' }))!;
+    await b.append([tagged(T0, 'b')]);
+    const values = async (): Promise<unknown[]> => (await store.read(id)).events.map((e) => (e.type === 'persisted' ? e.value : e.type));
+    expect(await values()).toEqual(['created', 'locked', 'a', 'unlocked', 'locked', 'b']);
+    const l = (await store.lease(id, { runId: ids.run(), leaseMs: 1000, componentDigest: 'd' }));
+    expect(l).toBeNull(); // b holds it
+    clock.advance(1000);
+    const c = (await store.lease(id, { runId: ids.run(), leaseMs: 1000, componentDigest: 'd' }))!;
+    expect(c.events.map((e) => (e.type === 'persisted' ? e.value : e.type))).toEqual(['created', 'locked', 'a', 'unlocked', 'locked', 'b', 'locked']);
+    await c.release();
+
+    // Replaced by a longer, different file (another inode): read from the start, not from the cached length.
+    const lines = readFileSync(logPath(id), 'utf8').split('\n');
+    const replaced = [lines[0], JSON.stringify(tagged(T0, 'x'.repeat(5000)))].join('\n') + '\n';
+    writeFileSync(`${logPath(id)}.new`, replaced);
+    renameSync(`${logPath(id)}.new`, logPath(id));
+    expect(await values()).toEqual(['created', 'x'.repeat(5000)]);
   });
 });
 

@@ -18,12 +18,15 @@ function noSpace(op: string): NodeJS.ErrnoException {
 }
 
 export type Fault = { at: number; kind: 'crash' | 'enospc' };
+/** A fault at the next write point of operation `op` whose path contains `path`. */
+export type TargetedFault = { op: string; path: string; kind: 'crash' | 'enospc' };
 
 export class FaultLayer implements FileLayer {
   /** Write points passed so far (1-based numbering: the first write point is 1). */
   writes = 0;
   dead = false;
   fault: Fault | undefined;
+  targeted: TargetedFault | undefined;
   /** Added to the wall clock (make every lock and marker look old after a simulated restart). */
   nowOffsetMs = 0;
   hook: ((op: string, path: string, n: number) => void) | undefined;
@@ -50,6 +53,11 @@ export class FaultLayer implements FileLayer {
       this.fault = undefined;
       return kind;
     }
+    if (this.targeted && this.targeted.op === op && path.includes(this.targeted.path)) {
+      const kind = this.targeted.kind;
+      this.targeted = undefined;
+      return kind;
+    }
     return undefined;
   }
 
@@ -70,6 +78,10 @@ export class FaultLayer implements FileLayer {
   readFile(path: string): Buffer | null {
     this.alive('readFile');
     return this.inner.readFile(path);
+  }
+  readFrom(path: string, offset: number): { bytes: Buffer; size: number; identity: string } | null {
+    this.alive('readFrom');
+    return this.inner.readFrom(path, offset);
   }
   readdir(path: string): string[] | null {
     this.alive('readdir');
@@ -155,9 +167,13 @@ class FaultAppendFile implements AppendFile {
     this.layer.checkAlive('fstat');
     return this.inner.size();
   }
-  readAll(): Buffer {
+  readFrom(offset: number): Buffer {
     this.layer.checkAlive('read');
-    return this.inner.readAll();
+    return this.inner.readFrom(offset);
+  }
+  identity(): string {
+    this.layer.checkAlive('fstat');
+    return this.inner.identity();
   }
   append(data: Uint8Array): number {
     const f = this.layer.writePoint('append', this.path);

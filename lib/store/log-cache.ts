@@ -1,0 +1,83 @@
+/**
+ * Parsed log prefixes kept between reads, so reading or leasing an execution again costs only
+ * the lines appended since (a workflow leased once per step would otherwise re-parse its whole
+ * history every step).
+ *
+ * Invariants:
+ *  1. An entry covers complete lines only; acknowledged lines are never rewritten or removed
+ *     (events.ts, invariant 2), so bytes [0, length) of the same file never change.
+ *  2. An entry is used only for the same file (device and inode) and only if the file is at
+ *     least `length` bytes long; anything else is read and parsed from the start.
+ *  3. Callers get a copy of the event list, never the cached array.
+ */
+import type { LogEvent } from '../model/events.js';
+import { parseLog, type ParsedLog } from './log-file.js';
+
+export interface LogRead {
+  bytes: Buffer;
+  size: number;
+  identity: string;
+}
+
+interface Entry {
+  identity: string;
+  length: number;
+  events: LogEvent[];
+}
+
+export class LogCache {
+  private readonly entries = new Map<string, Entry>();
+  private total = 0;
+
+  constructor(private readonly maxEvents = 500_000) {}
+
+  /**
+   * Parses a log given a way to read it from an offset: `readFrom` returns the bytes from that
+   * offset to the end, the file's size and its identity. Returns null when the file is missing.
+   */
+  parse(path: string, readFrom: (offset: number) => LogRead | null): ParsedLog | null {
+    const cached = this.entries.get(path);
+    let got = readFrom(cached?.length ?? 0);
+    if (got === null) {
+      this.drop(path);
+      return null;
+    }
+    let prefix: Entry | undefined = cached;
+    if (cached && (cached.identity !== got.identity || got.size < cached.length)) {
+      prefix = undefined;
+      got = readFrom(0);
+      if (got === null) return null;
+    }
+    const tail = parseLog(got.bytes, path, (prefix?.events.length ?? 0) + 1);
+    const events = prefix ? prefix.events.concat(tail.events) : tail.events;
+    const length = (prefix?.length ?? 0) + tail.length;
+    this.remember(path, { identity: got.identity, length, events });
+    return { events: events.slice(), length, torn: tail.torn };
+  }
+
+  /** Records lines this process appended at `from`, if the entry ends exactly there. */
+  appended(path: string, identity: string, from: number, bytes: number, events: readonly LogEvent[]): void {
+    const e = this.entries.get(path);
+    if (!e || e.identity !== identity || e.length !== from) return;
+    this.remember(path, { identity, length: from + bytes, events: e.events.concat(events) });
+  }
+
+  drop(path: string): void {
+    const e = this.entries.get(path);
+    if (e) {
+      this.total -= e.events.length;
+      this.entries.delete(path);
+    }
+  }
+
+  private remember(path: string, e: Entry): void {
+    this.drop(path);
+    this.entries.set(path, e); // re-inserted last: the Map's order is least recently used first
+    this.total += e.events.length;
+    for (const [oldest, old] of this.entries) {
+      if (this.total <= this.maxEvents || oldest === path) break;
+      this.total -= old.events.length;
+      this.entries.delete(oldest);
+    }
+  }
+}
