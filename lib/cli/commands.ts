@@ -115,12 +115,47 @@ export const COMMANDS: readonly CommandSpec[] = [
     examples: ['obelisk generate wit-extensions fibo_activity wit/deps'],
     handler: () => import('./commands/generate-wit-extensions.js'),
   },
-  { noun: 'server', verb: 'run', summary: 'Run the executors continuously until interrupted', args: [], options: [] },
   {
-    noun: 'tick', summary: 'Run due work once, for at most tick.max_duration, then exit (for cron)',
-    args: [], options: [JSON_OUT],
+    noun: 'server', verb: 'run', summary: 'Run the executor continuously until interrupted',
+    description: 'The same work as `tick`, long-running: new submissions and timers are picked up at once (file-system '
+      + 'notifications on state/due/, polling as a fallback). One server per state folder (it holds server.lock). '
+      + 'SIGINT/SIGTERM: stop taking work, finish or release what is held, exit.',
+    args: [],
+    options: [
+      { flags: '--concurrency <n>', description: 'Executions advanced at once (default: the number of cores)' },
+      { flags: '--poll-ms <ms>', description: 'Longest wait between looks at the due index (default 200)' },
+      JSON_OUT,
+    ],
+    handler: () => import('./commands/server-run.js'),
   },
-  { noun: 'verify', summary: 'Replay stored executions and check they still match their logs', args: [], options: [JSON_OUT] },
+  {
+    noun: 'tick', summary: 'Advance every due execution once, then exit (for cron and systemd timers)',
+    description: 'Advances due executions and keeps going with the work that creates (children, retries, parents woken by '
+      + 'responses) until nothing is due or --max-duration has passed, then releases every lease and exits. Several ticks may '
+      + 'overlap safely. Prints one summary line, nothing when nothing happened. Exit 0 whenever it ran; 2 when it could not '
+      + '(bad configuration). SIGINT/SIGTERM: stop taking work, finish what runs, exit.',
+    args: [],
+    options: [
+      { flags: '--max-duration <seconds>', description: 'Stop taking new work after this long (default: tick.max_duration, 50)' },
+      { flags: '--concurrency <n>', description: 'Executions advanced at once (default: the number of cores)' },
+      JSON_OUT,
+    ],
+    examples: ['* * * * * cd /srv/flows && obelisk tick'],
+    handler: () => import('./commands/tick.js'),
+  },
+  {
+    noun: 'verify', summary: 'Replay finished executions against the configured components; exit 1 on any divergence',
+    description: 'Checks that each log is well formed, that its events follow a valid sequence, and that replaying it with the '
+      + 'components configured now reproduces every recorded history event and the same result. Run it in CI before shipping '
+      + 'a new version of a workflow. Exit 0 if all replayed, 1 if any diverged, 2 on usage or configuration errors.',
+    args: [{ name: 'ids', description: 'Execution ids or id prefixes (default: every execution)', required: false, variadic: true }],
+    options: [
+      { flags: '--ffqn <prefix>', description: 'Only executions of functions starting with this' },
+      { flags: '--include-pending', description: 'Also replay executions still in progress, up to their current point' },
+      JSON_OUT,
+    ],
+    handler: () => import('./commands/verify.js'),
+  },
   { noun: 'init', summary: 'Write a starter obelisk.toml in the current folder', args: [], options: [] },
   {
     noun: 'index', verb: 'rebuild', summary: 'Rebuild the index of due executions from their logs',

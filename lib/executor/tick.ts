@@ -39,7 +39,8 @@ export function emptySummary(): TickSummary {
 
 export function count(summary: TickSummary, outcome: StepOutcome | null): void {
   if (!outcome || outcome.status === 'skipped') {
-    summary.skipped++;
+    // A finished execution found again (a leftover wake-up) is housekeeping, not work passed over.
+    if (!(outcome?.status === 'skipped' && outcome.reason === 'already finished')) summary.skipped++;
     return;
   }
   summary.advanced++;

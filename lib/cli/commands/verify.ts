@@ -1,0 +1,45 @@
+/**
+ * `obelisk verify`: replay finished executions against the components configured now; exit 1 if any
+ * diverged (for CI, before a new component version ships), 0 if all replayed, 2 on usage or
+ * configuration errors.
+ */
+import { verifyAll } from '../../verify/verify-all.js';
+import type { ReplayReport } from '../../verify/replay.js';
+import { EXIT_RESULT_ERR } from '../exit.js';
+import type { CommandContext } from '../command.js';
+import { jsonLine } from '../render/format.js';
+import { withEngine } from './shared/open.js';
+
+export async function run(ctx: CommandContext): Promise<number> {
+  const config = await ctx.loadConfig();
+  const ids = (ctx.args['ids'] as readonly string[] | undefined) ?? [];
+  const ffqnPrefix = typeof ctx.options['ffqn'] === 'string' ? ctx.options['ffqn'] : undefined;
+  const started = performance.now();
+  let done = 0;
+  const tty = ctx.io.errStyle.enabled;
+  const reports = await withEngine(ctx, config, (engine) => verifyAll(engine.deps.store, engine.deps.catalog, engine.deps.codec, {
+    ids: [...ids], ...(ffqnPrefix ? { ffqnPrefix } : {}), includePending: ctx.options['includePending'] === true,
+    onReport: (r) => {
+      done++;
+      if (ctx.json) ctx.io.out(jsonLine(r));
+      else if (r.status === 'diverged') ctx.io.out(describe(ctx, r));
+      if (tty && done % 50 === 0) ctx.io.err(`\rverified ${done}…`);
+    },
+  }), { hotWorkers: 0 });
+  if (tty && done >= 50) ctx.io.err('\r');
+  const seconds = (performance.now() - started) / 1000;
+  const replayed = reports.filter((r) => r.status === 'replayed');
+  const diverged = reports.filter((r) => r.status === 'diverged');
+  const events = replayed.reduce((n, r) => n + (r.status === 'replayed' ? r.events : 0), 0);
+  if (!ctx.json) {
+    ctx.io.out(`verified ${replayed.length + diverged.length} execution${replayed.length + diverged.length === 1 ? '' : 's'} `
+      + `(${events} history events) in ${seconds.toFixed(2)} s: ${diverged.length} diverged`
+      + `${reports.length - replayed.length - diverged.length ? `, ${reports.length - replayed.length - diverged.length} skipped (activities, or not finished)` : ''}\n`);
+  }
+  return diverged.length > 0 ? EXIT_RESULT_ERR : 0;
+}
+
+function describe(ctx: CommandContext, r: Extract<ReplayReport, { status: 'diverged' }>): string {
+  const head = `${ctx.io.style.red('diverged')} ${r.id}${r.index ? ` at event ${r.index}` : ''}: ${r.message}\n`;
+  return r.detail ? `${head}${r.detail.split('\n').map((l) => `    ${l}`).join('\n')}\n` : head;
+}
