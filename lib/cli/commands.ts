@@ -69,9 +69,11 @@ export const COMMANDS: readonly CommandSpec[] = [
     handler: () => import('./commands/execution-tree.js'),
   },
   {
-    noun: 'execution', verb: 'cancel', summary: 'Cancel an execution that has not finished',
-    description: 'Delivers a cancel request; the execution finishes as `cancelled` the next time it runs, and its parent sees an err.',
-    args: [EXECUTION_ID], options: [],
+    noun: 'execution', verb: 'cancel', summary: 'Cancel an execution that has not finished, or a delay',
+    description: 'With an execution id: delivers a cancel request; the execution finishes as `cancelled` the next time it runs, '
+      + 'and its parent sees an err. With a delay id (Delay_…): the workflow that submitted it gets the delay\'s response now, '
+      + 'marked cancelled (a sleep on it returns err).',
+    args: [{ name: 'execution-id', description: 'An execution id (E_…) or a delay id (Delay_…)' }], options: [],
     handler: () => import('./commands/execution-cancel.js'),
   },
   {

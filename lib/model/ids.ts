@@ -118,6 +118,14 @@ export function parentOf(id: ExecutionId): { parent: ExecutionId; joinSetId: Joi
   };
 }
 
+/** The execution that submitted a delay, and the join set it is in. */
+export function delayOwner(id: DelayId): { execution: ExecutionId; joinSetId: JoinSetId } {
+  const underscore = id.lastIndexOf('_');
+  const head = id.slice('Delay_'.length, underscore);
+  const dot = head.lastIndexOf('.');
+  return { execution: `E_${head.slice(0, dot)}` as ExecutionId, joinSetId: head.slice(dot + 1) as JoinSetId };
+}
+
 /** The top-level execution an id descends from. */
 export function rootOf(id: ExecutionId): ExecutionId {
   const dot = id.indexOf('.');

@@ -90,3 +90,26 @@ describe('cancelling a workflow', () => {
     expect((await t.engine.deps.store.read(id)).events.at(-1)).toMatchObject({ type: 'finished', failure: { kind: 'cancelled' } });
   });
 });
+
+describe('cancelling a delay', () => {
+  it('makes the sleep waiting on it return err', async () => {
+    const t = await testEngine(scriptToml('interrupt'));
+    engines.push(t);
+    const id = await t.engine.submit('testing:script/workflow.run', [JSON.stringify([{ op: 'sleep', in: 3_600_000 }, { op: 'execution-id-current', quiet: true }])]);
+    await tick(t.engine, { maxDurationMs: 2_000, concurrency: 2 });
+    const { events } = await t.engine.deps.store.read(id);
+    const delay = events.find((e) => e.type === 'delay-requested');
+    if (delay?.type !== 'delay-requested') throw new Error('expected a delay');
+    const { run } = await import('../../lib/cli/main.js');
+    const out: string[] = [];
+    const io = { out: (s: string) => out.push(s), err: (s: string) => out.push(s), style: plain, errStyle: plain };
+    expect(await run(['execution', 'cancel', delay.delay_id, '--config', `${t.dir}/obelisk.toml`], { io, env: process.env, cwd: t.dir })).toBe(0);
+    expect(out.join('')).toContain(`cancelled ${delay.delay_id}`);
+    await tick(t.engine, { maxDurationMs: 2_000, concurrency: 2 });
+    const last = (await t.engine.deps.store.read(id)).events.at(-1);
+    expect(last).toMatchObject({ type: 'finished', result: { ok: '[{"err":null}]' } });
+  });
+});
+
+const id = (s: string) => s;
+const plain = { enabled: false, bold: id, dim: id, red: id, green: id, yellow: id, cyan: id };
