@@ -10,7 +10,7 @@
  *  3. Every step ends by releasing the lease with the next state (blocked, retry, finished) and the
  *     time the execution is next due; nothing is held past a step.
  */
-import type { Created, Finished, InboxMessage, LogEvent, Outcome, ReturnValue } from '../model/events.js';
+import type { Created, HttpTrace, InboxMessage, LogEvent, Outcome, ReturnValue } from '../model/events.js';
 import { isHistoryEvent } from '../model/events.js';
 import { newExecutionId, newRunId, type ExecutionId, type RunId } from '../model/ids.js';
 import type { JsonValue } from '../model/json.js';
@@ -147,15 +147,20 @@ export class Engine {
     const err = entry.fn.result?.kind === 'result' ? entry.fn.result.err : null;
     const decision = decide(result, failures, cfg, err?.kind === 'variant');
     const now = this.deps.clock.now();
+    const traces = result.httpTraces?.length ? { http_traces: result.httpTraces } : {};
     if (decision.kind === 'retry') {
       const backoff = isoTime(now + decision.backoffMs);
       await lease.release(decision.timedOut
-        ? { type: 'temporarily-timed-out', at: isoTime(now), run_id: runId, backoff_expires_at: backoff }
-        : { type: 'temporarily-failed', at: isoTime(now), run_id: runId, backoff_expires_at: backoff, reason: decision.reason, ...(decision.detail ? { detail: decision.detail } : {}) },
+        ? { type: 'temporarily-timed-out', at: isoTime(now), run_id: runId, backoff_expires_at: backoff, ...traces }
+        : { type: 'temporarily-failed', at: isoTime(now), run_id: runId, backoff_expires_at: backoff, reason: decision.reason, ...(decision.detail ? { detail: decision.detail } : {}), ...traces },
       now + decision.backoffMs);
       return { status: 'retry', failure: decision.reason };
     }
-    return this.finish(lease, runId, created, decision.kind === 'finish' ? { result: decision.result } : { failure: decision.failure });
+    // A cancel that arrived while the attempt ran wins over its result (best effort: the attempt ran to its end).
+    if ((await lease.readInbox()).some((m) => m.type === 'cancel-requested')) {
+      return this.finish(lease, runId, created, { failure: { kind: 'cancelled', reason: 'cancel requested while the attempt ran' } }, traces);
+    }
+    return this.finish(lease, runId, created, decision.kind === 'finish' ? { result: decision.result } : { failure: decision.failure }, traces);
   }
 
   private async advanceWorkflow(lease: Lease, runId: RunId, created: Created, entry: CatalogEntry, inbox: InboxMessage[]): Promise<StepOutcome> {
@@ -299,10 +304,10 @@ export class Engine {
   }
 
   /** Invariant 2: the store delivers the result to the parent on release; a hot parent here hears at once. */
-  private async finish(lease: Lease, runId: RunId, created: Created, outcome: Outcome): Promise<StepOutcome> {
+  private async finish(lease: Lease, runId: RunId, created: Created, outcome: Outcome, extra: { http_traces?: HttpTrace[] } = {}): Promise<StepOutcome> {
     const now = this.deps.clock.now();
     const at = isoTime(now);
-    await lease.release({ type: 'finished', at, run_id: runId, ...outcome });
+    await lease.release({ type: 'finished', at, run_id: runId, ...outcome, ...extra });
     if (created.parent) {
       this.hotWaits.offer(created.parent.execution_id as ExecutionId, [
         { type: 'child-finished', at, join_set_id: created.parent.join_set_id, child_execution_id: lease.id, ...outcome },

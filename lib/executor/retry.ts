@@ -7,13 +7,14 @@
  *  - After the last retry: an `err` finishes with that `err`; a trap as `uncategorized`; a timeout as
  *    `timed-out`.
  */
-import type { ExecutionFailure, ReturnValue } from '../model/events.js';
+import type { ExecutionFailure, HttpTrace, ReturnValue } from '../model/events.js';
 import type { JsonValue } from '../model/json.js';
 
-export type AttemptResult =
+export type AttemptResult = (
   | { kind: 'returned'; value: ReturnValue }
   | { kind: 'trapped'; reason: string; detail?: string }
-  | { kind: 'timed-out' };
+  | { kind: 'timed-out' }
+) & { httpTraces?: HttpTrace[] };
 
 export interface RetryPolicy {
   maxRetries: number;

@@ -34,6 +34,17 @@ export type Outcome = { result: ReturnValue } | { failure: ExecutionFailure };
 /** A guest-supplied backtrace (`obelisk:types/backtrace.wasm-backtrace`), stored as given. */
 export type Backtrace = JsonValue;
 
+/** One outbound HTTP request an activity attempt made (wasi:http), stored with the attempt's event. */
+export interface HttpTrace {
+  method: string;
+  /** Without secrets: as the guest wrote it, before any secret was put in. */
+  url: string;
+  started_at: string;
+  finished_at?: string;
+  status?: number;
+  error?: string;
+}
+
 /** Which response a join-next consumed. */
 export type ResponseRef = { execution_id: string } | { delay_id: string };
 
@@ -89,6 +100,7 @@ export interface TemporarilyFailed {
   backoff_expires_at: string;
   reason: string;
   detail?: string;
+  http_traces?: HttpTrace[];
 }
 
 /** Appended by the lease holder (or by a later process that finds the lease expired) after an attempt timed out. */
@@ -97,10 +109,11 @@ export interface TemporarilyTimedOut {
   at: string;
   run_id: string;
   backoff_expires_at: string;
+  http_traces?: HttpTrace[];
 }
 
 /** Last line. Appended by the lease holder (or by `stub` for a stub activity). State: finished. */
-export type Finished = { type: 'finished'; at: string; run_id?: string } & Outcome;
+export type Finished = { type: 'finished'; at: string; run_id?: string; http_traces?: HttpTrace[] } & Outcome;
 
 // ---------------------------------------------------------------- history events (log.jsonl, workflows only)
 
@@ -250,9 +263,9 @@ export const FIELD_ORDER: { readonly [T in EventType]: readonly string[] } = {
   locked: ['type', 'at', 'run_id', 'lease_expires_at', 'component_digest'],
   unlocked: ['type', 'at', 'run_id', 'pending_at', 'reason'],
   blocked: ['type', 'at', 'run_id', 'join_set_id', 'until'],
-  'temporarily-failed': ['type', 'at', 'run_id', 'backoff_expires_at', 'reason', 'detail'],
-  'temporarily-timed-out': ['type', 'at', 'run_id', 'backoff_expires_at'],
-  finished: ['type', 'at', 'run_id', 'result', 'failure'],
+  'temporarily-failed': ['type', 'at', 'run_id', 'backoff_expires_at', 'reason', 'detail', 'http_traces'],
+  'temporarily-timed-out': ['type', 'at', 'run_id', 'backoff_expires_at', 'http_traces'],
+  finished: ['type', 'at', 'run_id', 'result', 'failure', 'http_traces'],
   persisted: ['type', 'at', 'kind', 'value', 'backtrace'],
   'join-set-created': ['type', 'at', 'join_set_id', 'backtrace'],
   'child-requested': ['type', 'at', 'join_set_id', 'child_execution_id', 'ffqn', 'params', 'backtrace'],

@@ -9,6 +9,7 @@ import { jcoCodec } from '../../runtime/host/values.js';
 import { callExport } from '../activity-runner.js';
 import { activityWasi } from './wasi.js';
 import type { AttemptResult } from '../retry.js';
+import type { HttpTrace } from '../../model/events.js';
 import type { FromSandbox, ToSandbox } from './protocol.js';
 
 const flushed = (stream: NodeJS.WritableStream) => new Promise<void>((resolve) => stream.write('', () => resolve()));
@@ -16,14 +17,16 @@ const flushed = (stream: NodeJS.WritableStream) => new Promise<void>((resolve) =
 parentPort!.on('message', async (m: ToSandbox) => {
   const { job } = m;
   let result: AttemptResult;
+  const traces: HttpTrace[] = [];
   try {
     const loaded = await loadComponent(job.location, { cacheDir: job.cacheDir, expectedDigest: job.digest, memoryLimitBytes: job.memoryLimitBytes });
-    const instance = await loaded.instantiate(activityWasi(job.env, job.allowedHosts));
+    const instance = await loaded.instantiate(activityWasi(job.env, job.allowedHosts, traces));
     parentPort!.postMessage({ type: 'started' } satisfies FromSandbox);
     result = await callExport({ ffqn: job.ffqn, ifc: job.ifc, fn: job.fn } as never, instance as Record<string, unknown>, job.params, jcoCodec);
   } catch (e) {
     result = { kind: 'trapped', reason: `activity could not start: ${e instanceof Error ? e.message : String(e)}` };
   }
   await Promise.all([flushed(process.stdout), flushed(process.stderr)]);
+  if (traces.length > 0) result = { ...result, httpTraces: traces };
   parentPort!.postMessage({ type: 'result', result } satisfies FromSandbox);
 });

@@ -7,6 +7,7 @@
  */
 import * as shim from '@bytecodealliance/preview2-shim';
 import type { AllowedHost, EnvVar } from '../../config/types.js';
+import type { HttpTrace } from '../../model/events.js';
 import { hostAllows } from '../../config/host-pattern.js';
 import { parseHostPattern } from '../../config/host-pattern.js';
 
@@ -51,7 +52,32 @@ export function requestAllowed(allowed: readonly AllowedHost[], req: OutgoingReq
   });
 }
 
-export function activityWasi(env: readonly EnvVar[], allowedHosts: readonly AllowedHost[]): Record<string, object> {
+/** Records each request's outcome when the guest first sees it (the future's `get`). */
+function traced(future: unknown, trace: HttpTrace): unknown {
+  const f = future as { get(): unknown };
+  const get = f.get.bind(f);
+  f.get = () => {
+    const r = get() as { tag: string; val?: { tag: string; val?: unknown } } | undefined;
+    if (r !== undefined && trace.finished_at === undefined) {
+      trace.finished_at = new Date().toISOString();
+      const inner = r.tag === 'ok' ? r.val : undefined;
+      if (inner?.tag === 'ok') trace.status = (inner.val as { status(): number }).status();
+      else trace.error = JSON.stringify(inner?.val ?? r.val ?? 'no response');
+    }
+    return r;
+  };
+  return future;
+}
+
+function describeRequest(req: OutgoingRequestLike): { method: string; url: string } {
+  const scheme = req.scheme();
+  const s = !scheme ? 'https' : scheme.tag === 'HTTP' ? 'http' : scheme.tag === 'HTTPS' ? 'https' : String(scheme.val).toLowerCase();
+  const m = req.method();
+  return { method: (m.tag === 'other' ? String(m.val) : m.tag).toUpperCase(), url: `${s}://${req.authority() ?? ''}${req.pathWithQuery() ?? '/'}` };
+}
+
+/** The imports of one attempt; `traces` collects its outbound requests. */
+export function activityWasi(env: readonly EnvVar[], allowedHosts: readonly AllowedHost[], traces: HttpTrace[] = []): Record<string, object> {
   (cli as unknown as { _setEnv(e: Record<string, string>): void })._setEnv(Object.fromEntries(env.map((e) => [e.name, e.value])));
   const handler = http.outgoingHandler as { handle(req: OutgoingRequestLike, opts: unknown): unknown };
   const denyAll = new Proxy({}, { get: () => () => { throw new Error('this sandbox gives activities no process API'); } });
@@ -70,10 +96,14 @@ export function activityWasi(env: readonly EnvVar[], allowedHosts: readonly Allo
     'wasi:http/types': http.types!,
     'wasi:http/outgoing-handler': {
       handle(req: OutgoingRequestLike, opts: unknown) {
+        const trace: HttpTrace = { ...describeRequest(req), started_at: new Date().toISOString() };
+        traces.push(trace);
         if (!requestAllowed(allowedHosts, req)) {
+          trace.finished_at = trace.started_at;
+          trace.error = 'HTTP-request-denied';
           denied(`outbound HTTP to ${req.authority() ?? '?'} is not allowed: expected a host listed in [[activity_wasm.allowed_host]]`);
         }
-        return handler.handle(req, opts);
+        return traced(handler.handle(req, opts), trace);
       },
     },
     'obelisk:process/process': denyAll,
