@@ -45,14 +45,18 @@ async function appends(durability: 'default' | 'fsync', n: number, batch: number
   });
 }
 
-async function leaseCycles(durability: 'default' | 'fsync', n: number): Promise<string> {
+/** Lease + release cycles spread over `executions` executions (1: one log that grows with every cycle). */
+async function leaseCycles(durability: 'default' | 'fsync', n: number, executions: number): Promise<string> {
   return withStore(durability, async (store) => {
-    const id = newExecutionId(Date.now(), random);
-    await store.create(id, created(Date.now()));
+    const ids: ExecutionId[] = [];
+    for (let i = 0; i < executions; i++) {
+      ids.push(newExecutionId(Date.now(), random));
+      await store.create(ids[i]!, created(Date.now()));
+    }
     const t = now();
     for (let i = 0; i < n; i++) {
       const runId = newRunId(Date.now(), random);
-      const lease = (await store.lease(id, { runId, leaseMs: 60_000, componentDigest: 'd' }))!;
+      const lease = (await store.lease(ids[i % executions]!, { runId, leaseMs: 60_000, componentDigest: 'd' }))!;
       const at = isoTime(Date.now());
       await lease.release({ type: 'unlocked', at, run_id: runId, pending_at: at, reason: 'bench' });
     }
@@ -116,8 +120,9 @@ async function main(): Promise<void> {
   line('append, 1 event per write, default durability', await appends('default', 20_000, 1));
   line('append, 10 events per write, default durability', await appends('default', 50_000, 10));
   line('append, 1 event per write, fsync', await appends('fsync', 1_000, 1));
-  line('lease acquire + release(unlocked), default durability', await leaseCycles('default', 5_000));
-  line('lease acquire + release(unlocked), fsync', await leaseCycles('fsync', 300));
+  line('lease + release(unlocked), one execution, default', await leaseCycles('default', 5_000, 1));
+  line('lease + release(unlocked), 1,000 executions, default', await leaseCycles('default', 5_000, 1_000));
+  line('lease + release(unlocked), one execution, fsync', await leaseCycles('fsync', 500, 1));
   line('child lifecycle (create, lease, append, finish, deliver)', await childLifecycles('default', 3_000));
   line('child lifecycle, fsync', await childLifecycles('fsync', 200));
   line('due(now, 100): 100 pending among 100 finished', await dueAmong(100));

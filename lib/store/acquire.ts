@@ -79,7 +79,7 @@ export function acquire(ctx: LeaseContext, id: ExecutionId, paths: ExecutionPath
       throw err;
     }
     taken = true;
-    ctx.logs.appended(paths.log, identity, parsed.length, data.length, [locked]);
+    ctx.logs.appended(paths.log, identity, parsed.length, data);
     return { kind: 'taken', file, events: [...parsed.events, locked], offset: parsed.length + data.length, expiresMs, expiryMarker, previous: state };
   } finally {
     if (!taken) file?.close();

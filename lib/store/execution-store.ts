@@ -122,9 +122,8 @@ export class ExecutionStore {
         fs.mkdirp(join(this.root, EXECUTIONS));
         createdDir = fs.mkdir(paths.dir);
       }
-      // The marker first: a crash after it leaves an orphan marker (removed later), never a log nobody
-      // finds. Never earlier than now, so an orphan's age can be read from its name.
-      index.createFresh(Math.max(parseIsoTime(created.scheduled_at), this.clock.now()), id);
+      // The marker first: a crash after it leaves an orphan marker (removed later), never a log nobody finds.
+      const marker = index.createFresh(parseIsoTime(created.scheduled_at), id);
       await index.sync();
       let tmp = tmpPath(paths.log);
       while (!fs.writeExclusive(tmp, encodeLines([created]))) tmp = tmpPath(paths.log);
@@ -136,6 +135,9 @@ export class ExecutionStore {
         fs.unlink(tmp);
       }
       if (!linked) return sameExecution(id, paths, fs.readFile(paths.log) ?? Buffer.alloc(0), created);
+      // A scan that saw the marker before the log existed may have removed it as an orphan; it
+      // puts it back if it sees the log afterwards, and so does this check (see removeOrphans).
+      if (fs.stat(index.path(marker)) === null) index.ensure(parseMarkerName(marker)!.ms, id);
       if (this.durable) {
         await fs.syncDir(paths.dir);
         if (createdDir) await fs.syncDir(join(this.root, EXECUTIONS));
@@ -252,8 +254,9 @@ export class ExecutionStore {
         if (markers.includes(hint) && parseMarkerName(hint)!.ms > nowMs) continue;
         this.held.delete(id);
       }
-      if (this.fs.stat(executionPaths(this.root, id).log) === null) {
-        this.removeOrphans(markers);
+      const log = executionPaths(this.root, id).log;
+      if (this.fs.stat(log) === null) {
+        this.removeOrphans(id, log, markers);
         continue;
       }
       result.push(id);
@@ -276,10 +279,17 @@ export class ExecutionStore {
     }
   }
 
-  /** Markers of an execution without a log: removed once their time is past the grace period (see create). */
-  private removeOrphans(markers: string[]): void {
+  /**
+   * Markers of an execution without a log (its submitter crashed, or is between marker and log):
+   * removed once their time is past the grace period. If the log appeared meanwhile, they are put
+   * back; create() checks its marker after publishing the log, so one of the two always keeps it.
+   */
+  private removeOrphans(id: ExecutionId, log: string, markers: string[]): void {
     const cutoff = this.clock.now() - this.orphanGraceMs;
-    this.index.remove(markers.filter((name) => parseMarkerName(name)!.ms < cutoff));
+    const old = markers.filter((name) => parseMarkerName(name)!.ms < cutoff);
+    if (old.length === 0) return;
+    this.index.remove(old);
+    if (this.fs.stat(log) !== null) for (const name of old) this.index.ensure(parseMarkerName(name)!.ms, id);
   }
 
   private async deliverToParent(child: ExecutionId, created: Created, finished: Finished): Promise<void> {

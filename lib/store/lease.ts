@@ -237,7 +237,7 @@ export class Lease {
         this.cutBack(file);
         throw this.writeError(undefined, data.length, written);
       }
-      this.ctx.logs.appended(log, this.identity, this.offset, data.length, events);
+      this.ctx.logs.appended(log, this.identity, this.offset, data);
       this.offset += data.length;
     } finally {
       unlock(fs, token);

@@ -8,7 +8,8 @@
  *     (events.ts, invariant 2), so bytes [0, length) of the same file never change.
  *  2. An entry is used only for the same file (device and inode) and only if the file is at
  *     least `length` bytes long; anything else is read and parsed from the start.
- *  3. Callers get a copy of the event list, never the cached array.
+ *  3. Callers get a copy of the event list, never the cached array; the events themselves are
+ *     shared and must be treated as read-only.
  */
 import type { LogEvent } from '../model/events.js';
 import { parseLog, type ParsedLog } from './log-file.js';
@@ -49,17 +50,34 @@ export class LogCache {
       if (got === null) return null;
     }
     const tail = parseLog(got.bytes, path, (prefix?.events.length ?? 0) + 1);
-    const events = prefix ? prefix.events.concat(tail.events) : tail.events;
-    const length = (prefix?.length ?? 0) + tail.length;
-    this.remember(path, { identity: got.identity, length, events });
-    return { events: events.slice(), length, torn: tail.torn };
+    let entry: Entry;
+    if (prefix) {
+      for (const e of tail.events) prefix.events.push(e); // in place: the cached array is never handed out
+      prefix.length += tail.length;
+      this.total += tail.events.length;
+      entry = prefix;
+    } else {
+      this.drop(path);
+      entry = { identity: got.identity, length: tail.length, events: tail.events };
+      this.total += entry.events.length;
+    }
+    this.touch(path, entry);
+    return { events: entry.events.slice(), length: entry.length, torn: tail.torn };
   }
 
-  /** Records lines this process appended at `from`, if the entry ends exactly there. */
-  appended(path: string, identity: string, from: number, bytes: number, events: readonly LogEvent[]): void {
+  /**
+   * Records lines this process appended at `from`, if the entry ends exactly there. They are
+   * parsed back from the bytes written, so the cache holds what a fresh read would return
+   * (not the caller's objects, which may hold undefined keys or bigints for small numbers).
+   */
+  appended(path: string, identity: string, from: number, data: Buffer): void {
     const e = this.entries.get(path);
     if (!e || e.identity !== identity || e.length !== from) return;
-    this.remember(path, { identity, length: from + bytes, events: e.events.concat(events) });
+    const { events } = parseLog(data, path, e.events.length + 1);
+    for (const ev of events) e.events.push(ev);
+    e.length = from + data.length;
+    this.total += events.length;
+    this.touch(path, e);
   }
 
   drop(path: string): void {
@@ -70,10 +88,10 @@ export class LogCache {
     }
   }
 
-  private remember(path: string, e: Entry): void {
-    this.drop(path);
-    this.entries.set(path, e); // re-inserted last: the Map's order is least recently used first
-    this.total += e.events.length;
+  /** Moves the entry to the end (the Map's order is least recently used first) and evicts the oldest beyond the bound. */
+  private touch(path: string, e: Entry): void {
+    this.entries.delete(path);
+    this.entries.set(path, e);
     for (const [oldest, old] of this.entries) {
       if (this.total <= this.maxEvents || oldest === path) break;
       this.total -= old.events.length;

@@ -79,8 +79,11 @@ export async function rebuildIndex({ fs, root, index, inboxes, nowMs, orphanGrac
     if (m && !withLog.has(m.id) && !corruptIds.has(m.id)) {
       // No log when this pass looked: an execution created meanwhile, or a submitter between its
       // marker and its log (kept for the grace period), or an orphan of a crashed submitter.
-      if (fs.stat(executionPaths(root, m.id).log) !== null) continue;
-      if (m.ms >= cutoff) continue;
+      const log = executionPaths(root, m.id).log;
+      if (fs.stat(log) !== null || m.ms >= cutoff) continue;
+      index.remove([name]);
+      if (fs.stat(log) !== null) index.ensure(m.ms, m.id); // created meanwhile: see ExecutionStore.removeOrphans
+      continue;
     }
     index.remove([name]);
   }

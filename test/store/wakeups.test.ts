@@ -77,3 +77,36 @@ describe('a response delivered while the parent moves to blocked', () => {
     expect(r).toMatchObject({ sawFirst: false, dueAfter: false });
   });
 });
+
+describe('a new execution whose marker looks like an orphan (scheduled long ago)', () => {
+  it('keeps a marker whatever write point of create() a concurrent sweep of orphans lands at', async () => {
+    const now = T0 + 600_000; // the execution was scheduled ten minutes ago: past the grace period
+    let points = 0;
+    for (let k = 1; k === 1 || k <= points; k++) {
+      const { root, cleanup } = tempRoot('orphans');
+      try {
+        const clock = new ManualClock(now);
+        const layer = new FaultLayer();
+        const submitter = await ExecutionStore.open({ root, clock, fs: layer });
+        const sweeper = await ExecutionStore.open({ root, clock });
+        const start = layer.writes;
+        let swept = false;
+        layer.hook = (_op, _path, n) => {
+          if (n - start === k && !swept) {
+            swept = true;
+            void sweeper.due(now); // synchronous up to its end: lists due/, removes old markers without a log
+          }
+        };
+        const id = ids.execution();
+        expect(await submitter.create(id, created(T0))).toBe('created');
+        points = layer.writes - start;
+        layer.hook = undefined;
+        const fresh = await ExecutionStore.open({ root, clock });
+        expect(await fresh.due(now), `sweep at write point ${k} of ${points}`).toEqual([id]);
+      } finally {
+        cleanup();
+      }
+    }
+    expect(points).toBeGreaterThan(2);
+  });
+});
