@@ -42,7 +42,8 @@ function readAllowedHost(r: TableReader, env: NodeJS.ProcessEnv, envVars: readon
   const s = r.table('secrets', 'secrets.env_vars = ["API_TOKEN"]');
   if (s) {
     secrets = readEnvVars(s, 'env_vars', env);
-    secretsReplaceIn = s.stringArray('replace_in', 'replace_in = ["headers"]').filter((x, i) => {
+    const given = s.has('replace_in');
+    secretsReplaceIn = (given ? s.stringArray('replace_in', 'replace_in = ["headers"]') : ['headers']).filter((x, i) => {
       if ((REPLACE_IN as readonly string[]).includes(x)) return true;
       r.ctx.issues.add(`${s.keyPath('replace_in')}[${i}]`, `expected one of "headers", "body", "params", for example \`replace_in = ["headers"]\`; got ${JSON.stringify(x)}`);
       return false;

@@ -1,7 +1,12 @@
 /**
  * WASI for activities, deny-by-default: no preopened directories, no sockets, no process API; the
  * environment holds only the declared `env_vars`; outbound HTTP (wasi:http) only to the allowed
- * hosts and methods, a denied request failing in the guest with `HTTP-request-denied`. Built on
+ * hosts and methods, a denied request failing in the guest with `HTTP-request-denied`.
+ *
+ * Secrets: the guest's environment holds a placeholder for each secret of an allowed host, never
+ * the value. A request to a host the secret is scoped to gets the placeholder replaced by the value
+ * in its headers and query (`replace_in`), after the request was traced; requests to any other host
+ * carry only the placeholder. So the value reaches only its host and no log or trace. Built on
  * @bytecodealliance/preview2-shim, whose module state is per worker: a sandbox worker runs one
  * attempt at a time, so setting it per attempt is safe.
  */
@@ -76,9 +81,42 @@ function describeRequest(req: OutgoingRequestLike): { method: string; url: strin
   return { method: (m.tag === 'other' ? String(m.val) : m.tag).toUpperCase(), url: `${s}://${req.authority() ?? ''}${req.pathWithQuery() ?? '/'}` };
 }
 
+/** What the guest sees in place of a secret's value. */
+export function secretPlaceholder(name: string): string {
+  return `obelisk-secret:${name}`;
+}
+
+/** Puts the secrets scoped to the request's host into its headers and query. */
+function putSecrets(allowed: readonly AllowedHost[], req: OutgoingRequestLike & { headers(): unknown; setPathWithQuery?(p: string): unknown }): void {
+  const url = new URL(describeRequest(req).url);
+  const scoped = allowed.filter((h) => {
+    const p = parseHostPattern(h.pattern);
+    return !('problem' in p) && hostAllows(p, url) && h.secrets.length > 0;
+  });
+  if (scoped.length === 0) return;
+  const swap = (text: string, where: 'headers' | 'params') => {
+    for (const h of scoped) {
+      if (!h.secretsReplaceIn.includes(where)) continue;
+      for (const secret of h.secrets) text = text.split(secretPlaceholder(secret.name)).join(secret.value);
+    }
+    return text;
+  };
+  const fields = req.headers() as { entries(): [string, Uint8Array][] };
+  const entries = fields.entries.bind(fields);
+  const enc = new TextEncoder();
+  const dec = new TextDecoder();
+  fields.entries = () => entries().map(([k, v]) => [k, enc.encode(swap(dec.decode(v), 'headers'))]);
+  const path = req.pathWithQuery();
+  if (path && req.setPathWithQuery) {
+    const swapped = swap(path, 'params');
+    if (swapped !== path) req.setPathWithQuery(swapped);
+  }
+}
+
 /** The imports of one attempt; `traces` collects its outbound requests. */
 export function activityWasi(env: readonly EnvVar[], allowedHosts: readonly AllowedHost[], traces: HttpTrace[] = []): Record<string, object> {
-  (cli as unknown as { _setEnv(e: Record<string, string>): void })._setEnv(Object.fromEntries(env.map((e) => [e.name, e.value])));
+  const secrets = allowedHosts.flatMap((h) => h.secrets.map((s) => [s.name, secretPlaceholder(s.name)] as const));
+  (cli as unknown as { _setEnv(e: Record<string, string>): void })._setEnv(Object.fromEntries([...env.map((e) => [e.name, e.value] as const), ...secrets]));
   const handler = http.outgoingHandler as { handle(req: OutgoingRequestLike, opts: unknown): unknown };
   const denyAll = new Proxy({}, { get: () => () => { throw new Error('this sandbox gives activities no process API'); } });
   return {
@@ -103,6 +141,7 @@ export function activityWasi(env: readonly EnvVar[], allowedHosts: readonly Allo
           trace.error = 'HTTP-request-denied';
           denied(`outbound HTTP to ${req.authority() ?? '?'} is not allowed: expected a host listed in [[activity_wasm.allowed_host]]`);
         }
+        putSecrets(allowedHosts, req as never);
         return traced(handler.handle(req, opts), trace);
       },
     },
