@@ -13,17 +13,15 @@
  *     message announced by a deleted marker is in `lease.inbox`.
  */
 import { join } from 'node:path';
-import { nodeFileLayer, isNoSpace, type FileLayer } from './file-layer.js';
+import { nodeFileLayer, type FileLayer } from './file-layer.js';
 import type { ChildFinished, Created, Finished, InboxMessage, LogEvent } from '../model/events.js';
-import { INBOX_TYPES } from '../model/events.js';
-import { decodeEvent, encodeEvent } from '../model/event-codec.js';
-import { executionIdFromDirName, parentOf, parseExecutionId, parseRunId, type ExecutionId } from '../model/ids.js';
-import { CorruptLogError, InputError, NotFoundError, RetryLaterError } from '../model/errors.js';
+import { executionIdFromDirName, parseExecutionId, parseRunId, type ExecutionId } from '../model/ids.js';
+import { CorruptLogError, InputError, NotFoundError } from '../model/errors.js';
 import { parseIsoTime, type Clock } from '../model/time.js';
-import { stringifyJson } from '../model/json.js';
+import { checkCreated, checkMessage, sameExecution, withNoSpaceReported } from './checks.js';
 import { DueIndex } from './due-index.js';
-import { DUE, EXECUTIONS, GITIGNORE, LOG, executionPaths, markerName, parseMarkerName, tmpPath, type ExecutionPaths } from './layout.js';
-import { encodeLines, parseLog } from './log-file.js';
+import { DUE, EXECUTIONS, GITIGNORE, LOG, executionPaths, markerName, parseMarkerName, tmpPath } from './layout.js';
+import { encodeLines } from './log-file.js';
 import { InboxReader, writeInbox } from './inbox.js';
 import { LogCache } from './log-cache.js';
 import { Lease, type LeaseContext } from './lease.js';
@@ -178,7 +176,7 @@ export class ExecutionStore {
       case 'finished': {
         // Leftover markers of a finished execution mean its holder may have crashed before telling the parent.
         const created = got.events[0] as Created;
-        const fin = got.events[got.events.length - 1] as Finished;
+        const fin = got.events.findLast((e): e is Finished => e.type === 'finished')!;
         if (created.parent) await this.deliverToParent(id, created, fin);
         const lastLock = [...got.events].reverse().find((e) => e.type === 'locked');
         const stale = [...observed, markerName(parseIsoTime(created.scheduled_at), id)];
@@ -188,8 +186,13 @@ export class ExecutionStore {
       }
       case 'taken': {
         if (this.durable) {
-          await got.file.datasync();
-          await this.index.sync();
+          try {
+            await got.file.datasync();
+            await this.index.sync();
+          } catch (err) {
+            got.file.close();
+            throw err;
+          }
         }
         // Delete what this lease answers for, before reading the inbox (invariant 4).
         const implied = stateDueMs(got.previous);
@@ -297,40 +300,5 @@ export class ExecutionStore {
     const outcome = 'result' in finished ? { result: finished.result } : { failure: finished.failure };
     const msg: ChildFinished = { type: 'child-finished', at: finished.at, join_set_id: created.parent!.join_set_id, child_execution_id: child, ...outcome };
     await this.deliver(parent, msg);
-  }
-}
-
-function checkCreated(id: ExecutionId, created: Created): void {
-  if (created?.type !== 'created') throw new InputError(`create ${id}: expected a created event, got ${stringifyJson(created?.type)}`);
-  decodeEvent(encodeEvent(created)); // the same checks as reading it back: required keys, time format
-  if (created.parent) {
-    const p = parentOf(id);
-    if (!p || p.parent !== created.parent.execution_id || p.joinSetId !== created.parent.join_set_id) {
-      throw new InputError(`create ${id}: parent ${created.parent.execution_id} join set ${created.parent.join_set_id} does not match the id: expected a child id like ${created.parent.execution_id}.${created.parent.join_set_id}_1`);
-    }
-  }
-}
-
-function checkMessage(id: ExecutionId, msg: InboxMessage): void {
-  if (!INBOX_TYPES.has(msg?.type)) throw new InputError(`deliver to ${id}: expected child-finished, delay-finished or cancel-requested, got ${stringifyJson(msg?.type)}`);
-  decodeEvent(encodeEvent(msg));
-}
-
-function sameExecution(id: ExecutionId, paths: ExecutionPaths, buf: Buffer, created: Created): 'exists' {
-  const first = parseLog(buf, paths.log).events[0];
-  if (first?.type !== 'created') throw new CorruptLogError(paths.log, 1, 'no complete created line: expected line 1 to be created');
-  const key = (c: Created): string => stringifyJson([c.ffqn, c.params, c.parent ?? null]);
-  if (key(first) !== key(created)) {
-    throw new InputError(`execution ${id} exists already with another function, parameters or parent: stored ${key(first)}, given ${key(created)}`);
-  }
-  return 'exists';
-}
-
-async function withNoSpaceReported<T>(what: string, fn: () => Promise<T>): Promise<T> {
-  try {
-    return await fn();
-  } catch (err) {
-    if (isNoSpace(err)) throw new RetryLaterError(`no space left on the device while ${what}; nothing was acknowledged; free space and retry`, { cause: err });
-    throw err;
   }
 }
