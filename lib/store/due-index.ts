@@ -11,13 +11,14 @@
  *  2. A process removes only markers it created itself or observed before it read the inbox, so a
  *     marker written by a deliverer after that read survives and wakes the execution again.
  *  3. A deliverer always creates a marker nobody observed (`createFresh`): on a name clash it
- *     takes the next millisecond instead of reusing a name that someone may be about to remove.
+ *     adds a sequence number (`<time>~<dir>~<n>`) instead of reusing a name that someone may be
+ *     about to remove. The time stays exact, however many messages arrive in one millisecond.
  */
 import { join } from 'node:path';
 import type { FileLayer } from './file-layer.js';
 import { errnoCode } from './file-layer.js';
 import type { ExecutionId } from '../model/ids.js';
-import { markerName } from './layout.js';
+import { markerName, markerVariant } from './layout.js';
 
 const EMPTY = new Uint8Array(0);
 const TEMPLATE = '.marker-';
@@ -27,6 +28,7 @@ export class DueIndex {
   needsRebuild = false;
   private dirty = false;
   private template = 0;
+  private readonly lastVariant = new Map<string, number>();
 
   constructor(
     private readonly fs: FileLayer,
@@ -40,11 +42,18 @@ export class DueIndex {
     return this.write(name) ? name : null;
   }
 
-  /** Creates a marker that did not exist before, at `ms` or the first free millisecond after it. */
+  /** Creates a marker that did not exist before, at `ms`; returns its name. */
   createFresh(ms: number, id: ExecutionId): string {
-    for (let t = ms; ; t++) {
-      const name = markerName(t, id);
-      if (this.write(name)) return name;
+    const base = markerName(ms, id);
+    if (this.write(base)) return base;
+    // Several markers in one millisecond: continue after the last sequence number this process used.
+    for (let n = (this.lastVariant.get(base) ?? 0) + 1; ; n++) {
+      const name = markerVariant(base, n);
+      if (this.write(name)) {
+        if (this.lastVariant.size >= 10_000) this.lastVariant.clear();
+        this.lastVariant.set(base, n);
+        return name;
+      }
     }
   }
 

@@ -109,7 +109,7 @@ export class ExecutionStore {
     const paths = executionPaths(this.root, id);
     checkCreated(id, created);
     const { fs, index } = this;
-    const existing = fs.readFile(paths.log);
+    const existing = fs.stat(paths.log) === null ? null : fs.readFile(paths.log);
     if (existing !== null) return sameExecution(id, paths, existing, created);
     return withNoSpaceReported(`creating ${paths.log}`, async () => {
       let createdDir: boolean;

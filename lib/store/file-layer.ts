@@ -150,8 +150,8 @@ export const nodeFileLayer: FileLayer = {
   readdir: (path) => missingAs(null, () => fs.readdirSync(path)),
   stat: (path) =>
     missingAs(null, () => {
-      const s = fs.statSync(path);
-      return { size: s.size, mtimeMs: s.mtimeMs, ctimeMs: s.ctimeMs, isDirectory: s.isDirectory() };
+      const s = fs.statSync(path, { throwIfNoEntry: false });
+      return s === undefined ? null : { size: s.size, mtimeMs: s.mtimeMs, ctimeMs: s.ctimeMs, isDirectory: s.isDirectory() };
     }),
   mkdir(path) {
     try {

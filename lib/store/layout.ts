@@ -5,7 +5,7 @@
  *   <root>/executions/<dir>/log.jsonl           the execution log (audit)
  *   <root>/executions/<dir>/inbox/<name>.json   one message per file (audit)
  *   <root>/executions/<dir>/append.lock         a hard link to log.jsonl, held for the microseconds of one append
- *   <root>/due/<time>~<dir>                     marker: the execution is due at <time> (a hard link to
+ *   <root>/due/<time>~<dir>[~<n>]               marker: the execution is due at <time> (a hard link to
  *                                               an empty template, due/.marker-<n>)
  *
  * Invariant: every path is built from an id that went through a parse function of
@@ -70,13 +70,24 @@ export function markerName(ms: number, id: ExecutionId): string {
   return `${markerTime(ms)}~${executionDirName(id)}`;
 }
 
+/** Another marker for the same time and execution: `<time>~<dir>~<n>` (execution ids hold no `~`). */
+export function markerVariant(base: string, n: number): string {
+  return `${base}~${n}`;
+}
+
 /** The time and execution of a marker, or undefined for a name that is not a marker. */
 export function parseMarkerName(name: string): { ms: number; id: ExecutionId } | undefined {
   if (name.length <= MARKER_TIME_LENGTH + 1 || name[MARKER_TIME_LENGTH] !== '~') return undefined;
   const t = name.slice(0, MARKER_TIME_LENGTH);
   const iso = `${t.slice(0, 4)}-${t.slice(4, 6)}-${t.slice(6, 8)}T${t.slice(9, 11)}:${t.slice(11, 13)}:${t.slice(13)}`;
   const ms = parseIsoTime(iso);
-  const id = executionIdFromDirName(name.slice(MARKER_TIME_LENGTH + 1));
+  let rest = name.slice(MARKER_TIME_LENGTH + 1);
+  const tilde = rest.indexOf('~');
+  if (tilde >= 0) {
+    if (!/^[1-9][0-9]*$/.test(rest.slice(tilde + 1))) return undefined;
+    rest = rest.slice(0, tilde);
+  }
+  const id = executionIdFromDirName(rest);
   if (Number.isNaN(ms) || id === undefined) return undefined;
   return { ms, id };
 }

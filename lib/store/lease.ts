@@ -3,7 +3,7 @@
  * another process takes over after `lease_expires_at`.
  *
  * The lease itself is the `locked` line in the log (the log is the only authority); the
- * `append.lock` folder only serialises the microseconds of each append.
+ * append lock (append-lock.ts) only serialises the microseconds of each append.
  *
  * Invariants:
  *  1. Fencing: every append runs under the append lock and first checks that the log still ends
@@ -64,7 +64,7 @@ const RELEASE_TYPES: ReadonlySet<string> = new Set(['unlocked', 'blocked', 'fini
 export class Lease {
   readonly id: ExecutionId;
   readonly runId: RunId;
-  /** The log as read when the lease was taken, ending with this lease's `locked` event. */
+  /** The log as read when the lease was taken, ending with this lease's `locked` event (read-only: the objects are shared with the store's cache). */
   readonly events: LogEvent[];
   /** The inbox as read right after the lease was taken. */
   readonly inbox: readonly InboxMessage[];
@@ -114,6 +114,7 @@ export class Lease {
   /** Extends the lease to now + leaseMs: appends a new `locked` line and moves the expiry marker. */
   renew(leaseMs: number): Promise<void> {
     return this.serial(async () => {
+      if (!(leaseMs > 0 && Number.isFinite(leaseMs))) throw new InputError(`renew of ${this.id}: expected leaseMs > 0 like 1000, got ${leaseMs}`);
       const { clock, index } = this.ctx;
       const now = clock.now();
       const expires = now + leaseMs;

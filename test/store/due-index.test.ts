@@ -1,8 +1,9 @@
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { readdirSync, rmSync, statSync } from 'node:fs';
 import { join } from 'node:path';
-import { ExecutionStore, nodeFileLayer, type FileLayer } from '../../lib/store/index.js';
-import { ManualClock } from '../../lib/model/time.js';
+import { ExecutionStore, nodeFileLayer, parseMarkerName, type FileLayer } from '../../lib/store/index.js';
+import { ManualClock, isoTime } from '../../lib/model/time.js';
+import { markerTime } from '../../lib/store/layout.js';
 import type { ExecutionId } from '../../lib/model/ids.js';
 import { Ids, T0, created, tempRoot } from './helpers/setup.js';
 
@@ -41,6 +42,21 @@ describe('due markers', () => {
     expect(names.filter((n) => n.startsWith('.')).sort()).toEqual(['.marker-0', '.marker-1', '.marker-2']);
     expect(statSync(join(root, 'due', '.marker-0')).nlink).toBe(4); // the template and three markers
     expect(await store.due(T0 + 100)).toEqual(made); // earliest first; templates are not markers
+  });
+
+  it('keeps the exact time when many messages arrive in one millisecond (sequence-numbered names)', async () => {
+    const clock = new ManualClock(T0);
+    const store = await ExecutionStore.open({ root, clock });
+    const id = ids.execution();
+    await store.create(id, created(T0, { scheduledMs: T0 + 60_000 }));
+    for (let k = 1; k <= 30; k++) {
+      await store.deliver(id, { type: 'delay-finished', at: isoTime(T0), join_set_id: 'g:1', delay_id: `Delay_${id.slice(2)}.g:1_${k}`, cancelled: false });
+    }
+    const names = readdirSync(join(root, 'due')).filter((n) => !n.startsWith('.') && n.startsWith(markerTime(T0)));
+    expect(names).toHaveLength(30);
+    expect(new Set(names.map((n) => parseMarkerName(n)?.ms))).toEqual(new Set([T0]));
+    expect(names).toContain(`${markerTime(T0)}~${id}~29`);
+    expect(await store.due(T0)).toEqual([id]);
   });
 
   it('recreates due/ when it disappears while the store is open, and rebuilds it at the next scan', async () => {

@@ -103,7 +103,7 @@ export function markersOnDisk(root: string): Marker[] {
   return readdirSync(dir).filter((name) => !name.startsWith('.')).map((name) => {
     const t = name.slice(0, 20);
     const iso = `${t.slice(0, 4)}-${t.slice(4, 6)}-${t.slice(6, 8)}T${t.slice(9, 11)}:${t.slice(11, 13)}:${t.slice(13)}`;
-    return { name, ms: Date.parse(iso), dir: name.slice(21) };
+    return { name, ms: Date.parse(iso), dir: name.slice(21).split('~')[0]! };
   });
 }
 
