@@ -64,6 +64,8 @@ export class ExecutionStore {
   private observed = new Map<ExecutionId, string[]>();
   /** Executions found held by another run: the expiry marker that run created (skip while it exists). */
   private held = new Map<ExecutionId, string>();
+  /** Executions whose log or inbox could not be read: due() skips them and reports why, until they read again. */
+  private corrupt = new Map<ExecutionId, CorruptLogError>();
   /** Inbox files whose wake-up marker this store wrote (a duplicate delivery of those needs none). */
   private delivered = new Set<string>();
 
@@ -146,11 +148,18 @@ export class ExecutionStore {
 
   async read(id: ExecutionId): Promise<ExecutionRecord> {
     const paths = executionPaths(this.root, id);
-    const parsed = this.logs.parse(paths.log, (offset) => this.fs.readFrom(paths.log, offset));
-    if (parsed === null) throw new NotFoundError(`execution ${id} not found: no file ${paths.log}`);
-    const { events } = parsed;
-    if (events.length === 0) throw new NotFoundError(`execution ${id} has no complete created line yet in ${paths.log}`);
-    return { events, inbox: this.inboxes.read(paths) };
+    try {
+      const parsed = this.logs.parse(paths.log, (offset) => this.fs.readFrom(paths.log, offset));
+      if (parsed === null) throw new NotFoundError(`execution ${id} not found: no file ${paths.log}`);
+      const { events } = parsed;
+      if (events.length === 0) throw new NotFoundError(`execution ${id} has no complete created line yet in ${paths.log}`);
+      const record = { events, inbox: this.inboxes.read(paths) };
+      this.corrupt.delete(id);
+      return record;
+    } catch (err) {
+      if (err instanceof CorruptLogError) this.corrupt.set(id, err);
+      throw err;
+    }
   }
 
   /** Takes the lease; null when another run holds it (or is taking it right now) or the execution is finished. */
@@ -164,7 +173,10 @@ export class ExecutionStore {
     try {
       got = await withNoSpaceReported(`leasing ${id}`, async () => acquire(this.ctx, id, paths, req));
     } catch (err) {
-      if (err instanceof CorruptLogError) this.index.remove(observed); // quarantine: due() stops returning it
+      if (err instanceof CorruptLogError) {
+        this.index.remove(observed); // quarantine: due() stops returning it
+        this.corrupt.set(id, err);
+      }
       throw err;
     }
     switch (got.kind) {
@@ -229,7 +241,9 @@ export class ExecutionStore {
   /**
    * Executions due at `nowMs`, earliest first, at most `limit`. Cost: one listing of due/ (the
    * pending set) and one stat per returned id. Markers without a log are skipped (and removed
-   * after the grace period); `onProblem` hears about files in due/ that are not markers.
+   * after the grace period). `onProblem` hears about files in due/ that are not markers, and
+   * about executions skipped because their log was found corrupt (by read, lease or rebuildIndex;
+   * due itself does not parse logs).
    */
   async due(nowMs: number, limit = Number.POSITIVE_INFINITY, onProblem?: (err: Error) => void): Promise<ExecutionId[]> {
     if (this.index.needsRebuild) await this.rebuildIndex();
@@ -252,6 +266,11 @@ export class ExecutionStore {
     for (const id of order) {
       if (result.length >= limit) break;
       const markers = byId.get(id)!;
+      const broken = this.corrupt.get(id);
+      if (broken) {
+        onProblem?.(broken);
+        continue;
+      }
       const hint = this.held.get(id);
       if (hint !== undefined) {
         if (markers.includes(hint) && parseMarkerName(hint)!.ms > nowMs) continue;
@@ -271,7 +290,9 @@ export class ExecutionStore {
 
   /** Recomputes every marker from the logs alone; runs by itself when due/ is missing. */
   async rebuildIndex(): Promise<RebuildReport> {
-    return rebuildIndex({ fs: this.fs, root: this.root, index: this.index, inboxes: this.inboxes, nowMs: this.clock.now(), orphanGraceMs: this.orphanGraceMs });
+    const report = await rebuildIndex({ fs: this.fs, root: this.root, index: this.index, inboxes: this.inboxes, nowMs: this.clock.now(), orphanGraceMs: this.orphanGraceMs });
+    this.corrupt = new Map(report.corrupt.map((c) => [c.id, c.error]));
+    return report;
   }
 
   /** Every execution (a folder with a log; a folder whose submitter crashed before its log appeared is skipped). */

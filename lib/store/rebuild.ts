@@ -11,7 +11,7 @@
 import { join } from 'node:path';
 import type { FileLayer } from './file-layer.js';
 import type { InboxMessage } from '../model/events.js';
-import { executionIdFromDirName } from '../model/ids.js';
+import { executionIdFromDirName, type ExecutionId } from '../model/ids.js';
 import { CorruptLogError } from '../model/errors.js';
 import type { DueIndex } from './due-index.js';
 import { EXECUTIONS, TMP_SUFFIX, executionPaths, markerName, parseMarkerName } from './layout.js';
@@ -24,8 +24,8 @@ export interface RebuildReport {
   executions: number;
   /** Markers the index holds for them now. */
   markers: number;
-  /** Logs or inbox files that could not be read; those executions have no marker. */
-  corrupt: CorruptLogError[];
+  /** Executions whose log or inbox files could not be read, and why; they have no marker. */
+  corrupt: { id: ExecutionId; error: CorruptLogError }[];
 }
 
 export interface RebuildInput {
@@ -43,8 +43,8 @@ export async function rebuildIndex({ fs, root, index, inboxes, nowMs, orphanGrac
   const before = index.list();
   const desired = new Set<string>();
   const withLog = new Set<string>();
-  const corrupt: CorruptLogError[] = [];
-  const corruptIds = new Set<string>();
+  const corrupt: RebuildReport['corrupt'] = [];
+  const corruptSet = new Set<string>();
   const cutoff = nowMs - orphanGraceMs;
   const tmpCutoff = fs.now() - orphanGraceMs;
   let executions = 0;
@@ -65,8 +65,8 @@ export async function rebuildIndex({ fs, root, index, inboxes, nowMs, orphanGrac
       if (t !== undefined) desired.add(markerName(t, id));
     } catch (err) {
       if (!(err instanceof CorruptLogError)) throw err;
-      corrupt.push(err);
-      corruptIds.add(id);
+      corrupt.push({ id, error: err });
+      corruptSet.add(id);
     }
   }
   for (const name of desired) {
@@ -76,7 +76,7 @@ export async function rebuildIndex({ fs, root, index, inboxes, nowMs, orphanGrac
   for (const name of before) {
     if (desired.has(name)) continue;
     const m = parseMarkerName(name);
-    if (m && !withLog.has(m.id) && !corruptIds.has(m.id)) {
+    if (m && !withLog.has(m.id) && !corruptSet.has(m.id)) {
       // No log when this pass looked: an execution created meanwhile, or a submitter between its
       // marker and its log (kept for the grace period), or an orphan of a crashed submitter.
       const log = executionPaths(root, m.id).log;

@@ -70,17 +70,31 @@ describe('a corrupt line', () => {
     await expect(store.read(bad)).rejects.toThrow(CorruptLogError);
     await expect(store.read(bad)).rejects.toThrow(`${logPath(bad)}:3: not JSON`);
     clock.advance(1000);
-    expect((await store.due(clock.now())).sort()).toEqual([bad, good].sort());
-    const err = await store.lease(bad, { runId: ids.run(), ...lease }).catch((e: unknown) => e);
+    // A fresh process (nothing known yet) offers both; leasing the corrupt one reports it and quarantines it.
+    const other = await ExecutionStore.open({ root, clock });
+    expect((await other.due(clock.now())).sort()).toEqual([bad, good].sort());
+    const err = await other.lease(bad, { runId: ids.run(), ...lease }).catch((e: unknown) => e);
     expect(err).toBeInstanceOf(CorruptLogError);
     expect(err).toMatchObject({ file: logPath(bad), line: 3 });
-
-    expect(await store.due(clock.now())).toEqual([good]); // quarantined: no longer offered
+    expect(await other.due(clock.now())).toEqual([good]);
+    expect(await store.due(clock.now())).toEqual([good]);
     const g = (await store.lease(good, { runId: ids.run(), ...lease }))!;
     await g.append([tagged(T0, 'fine')]);
     const report = await store.rebuildIndex();
-    expect(report.corrupt.map((e) => e.message)).toEqual([expect.stringContaining(`${logPath(bad)}:3:`)]);
+    expect(report.corrupt.map((c) => [c.id, c.error.message])).toEqual([[bad, expect.stringContaining(`${logPath(bad)}:3:`)]]);
     expect(report.executions).toBe(1);
+
+    // A message for the corrupt execution makes it due again: due skips it and says why.
+    await store.deliver(bad, { type: 'cancel-requested', at: isoTime(clock.now()), by: 'x' });
+    const problems: Error[] = [];
+    expect(await store.due(clock.now(), 10, (e) => problems.push(e))).toEqual([]);
+    expect(problems).toEqual([expect.objectContaining({ file: logPath(bad), line: 3 })]);
+
+    // Once the line is fixed and the index rebuilt, it is offered again.
+    lines[2] = '{"type":"persisted","at":"2026-01-01T00:00:00.000Z","kind":{"fn":"execution-id-generate"},"value":"one"}';
+    writeFileSync(logPath(bad), lines.join('\n'));
+    expect((await store.rebuildIndex()).corrupt).toEqual([]);
+    expect(await store.due(clock.now())).toEqual([bad]);
   });
 
   it('reports a line with an unknown event type or a misplaced created', async () => {
