@@ -118,6 +118,20 @@ export const COMMANDS: readonly CommandSpec[] = [
     handler: () => import('./commands/generate-wit-extensions.js'),
   },
   {
+    noun: 'generate', verb: 'types', summary: 'Write TypeScript declarations for a component written in JavaScript or TypeScript',
+    description: 'From the WIT folder of a component (its world, dependencies under deps/): declarations of every interface it '
+      + 'imports (the obelisk host interfaces, the extension functions of the components it calls) and exports, as jco '
+      + 'generates them for guests, plus `obelisk/workflow` (the helper for workflows) when the world imports workflow-support. '
+      + 'Existing files of the same name are overwritten.',
+    args: [
+      { name: 'wit-dir', description: 'The WIT folder, for example wit/workflow' },
+      { name: 'out-dir', description: 'Folder to write the declarations into, for example types/workflow' },
+    ],
+    options: [{ flags: '--world <name>', description: 'The world to generate for, when the WIT folder defines more than one' }],
+    examples: ['obelisk generate types wit/workflow types/workflow'],
+    handler: () => import('./commands/generate-types.js'),
+  },
+  {
     noun: 'server', verb: 'run', summary: 'Run the executor continuously until interrupted',
     description: 'The same work as `tick`, long-running: new submissions and timers are picked up at once (file-system '
       + 'notifications on state/due/, polling as a fallback). One server per state folder (it holds server.lock). '
@@ -158,7 +172,16 @@ export const COMMANDS: readonly CommandSpec[] = [
     ],
     handler: () => import('./commands/verify.js'),
   },
-  { noun: 'init', summary: 'Write a starter obelisk.toml in the current folder', args: [], options: [] },
+  {
+    noun: 'init', summary: 'Write a starter project: a TypeScript activity and workflow, their WIT, obelisk.toml',
+    description: 'Writes obelisk.toml, src/activity.ts and src/workflow.ts (the fibo pair), their WIT (with the workflow\'s '
+      + 'dependencies generated), TypeScript declarations under types/, a tsconfig.json and a README. The components are built '
+      + 'from src/ the first time a command loads them. Never overwrites: a folder that already has any of these files is refused.',
+    args: [{ name: 'dir', description: 'The folder to write into, created if missing (default: the current folder)', required: false }],
+    options: [],
+    examples: ['obelisk init my-flows && cd my-flows && obelisk execution submit --follow template-fibo:workflow/fibo-workflow-ifc.fiboa \'[10,2]\''],
+    handler: () => import('./commands/init.js'),
+  },
   {
     noun: 'index', verb: 'rebuild', summary: 'Rebuild the index of due executions from their logs',
     description: 'Recomputes state/due/ from the execution logs alone; safe while other obelisk processes run. '
