@@ -11,7 +11,7 @@ export async function run(ctx: CommandContext): Promise<number> {
   const config = await ctx.loadConfig();
   const store = await openStore(ctx, config);
   const report = await withProgress(ctx.io, 'rebuilding the index', () => store.rebuildIndex());
-  const corrupt = report.corrupt.map((e) => e.message);
+  const corrupt = report.corrupt.map((e) => `${e.id}: ${e.error.message}`);
   if (ctx.json) {
     ctx.io.out(jsonLine({ state_dir: config.stateDir, executions: report.executions, due_markers: report.markers, corrupt }));
   } else {

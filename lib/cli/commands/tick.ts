@@ -5,10 +5,11 @@
  */
 import os from 'node:os';
 import { UserError } from '../../model/errors.js';
-import { tick, type TickSummary } from '../../executor/tick.js';
+import type { TickSummary } from '../../executor/tick.js';
+import { ExecutionStore } from '../../store/index.js';
 import type { CommandContext } from '../command.js';
 import { jsonLine } from '../render/format.js';
-import { withEngine } from './shared/open.js';
+
 import { onStopSignal } from './shared/signals.js';
 
 export function positiveNumber(ctx: CommandContext, name: string, example: string): number | undefined {
@@ -28,6 +29,14 @@ export async function run(ctx: CommandContext): Promise<number> {
   const config = await ctx.loadConfig();
   const maxDurationMs = (positiveNumber(ctx, 'maxDuration', '50') ?? config.tick.maxDurationMs / 1000) * 1000;
   const concurrency = positiveNumber(ctx, 'concurrency', '4') ?? os.availableParallelism();
+  // An idle tick (the common cron case) looks at the due index and exits without loading the engine
+  // or any component: those modules are imported only when there is work.
+  const store = await ExecutionStore.open({ root: config.stateDir, durability: config.durability, clock: ctx.clock });
+  if ((await store.due(ctx.clock.now() + maxDurationMs, 1)).length === 0) {
+    if (ctx.json) ctx.io.out(jsonLine({ advanced: 0, finishedOk: 0, finishedErr: 0, failed: 0, retried: 0, blocked: 0, skipped: 0, errors: [], stoppedEarly: false } satisfies TickSummary));
+    return 0;
+  }
+  const [{ withEngine }, { tick }] = await Promise.all([import('./shared/open.js'), import('../../executor/tick.js')]);
   const stop = onStopSignal();
   try {
     const summary = await withEngine(ctx, config, (engine) => tick(engine, { maxDurationMs, concurrency, signal: stop.signal }));
