@@ -28,7 +28,7 @@
  *   5. Pure library: no printing; errors are InputErrors that name the component and its source.
  */
 import { createHash } from 'node:crypto';
-import { existsSync, mkdirSync, readFileSync, renameSync, rmSync, statSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, readFileSync, renameSync, statSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import * as esbuild from 'esbuild';
@@ -321,10 +321,8 @@ export async function buildSourceComponent(c: SourceComponent, options: { cacheD
   return { ...r, ms: performance.now() - started };
 }
 
-/** Removes the cached component of `c` (tests; a forced rebuild). */
-export async function forgetSourceComponent(c: SourceComponent, options: { cacheDir: string }): Promise<void> {
-  const key = cacheKey(c, await bundle(c));
-  const dir = path.join(options.cacheDir, 'sources');
-  rmSync(path.join(dir, `${key}.json`), { force: true });
-  rmSync(path.join(dir, `${key}.wasm`), { force: true });
+/** The cache key of `c` and the files it is made of, without building anything. */
+export async function sourceKey(c: SourceComponent): Promise<{ key: string; inputs: readonly string[] }> {
+  const b = await bundle(c);
+  return { key: cacheKey(c, b), inputs: b.inputs };
 }
