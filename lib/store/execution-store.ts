@@ -26,7 +26,7 @@ import { InboxReader, writeInbox } from './inbox.js';
 import { LogCache } from './log-cache.js';
 import { Lease, type LeaseContext } from './lease.js';
 import { acquire, type LeaseRequest } from './acquire.js';
-import { stateDueMs, stateOf } from './state.js';
+import { stateDueMs } from './state.js';
 import { rebuildIndex, type RebuildReport } from './rebuild.js';
 
 export interface StoreOptions {
