@@ -14,7 +14,8 @@ import { tick } from '../../lib/executor/tick.js';
 import type { ExecutionId } from '../../lib/model/ids.js';
 import type { JsonValue } from '../../lib/model/json.js';
 import { readOutput } from '../../lib/store/output.js';
-import { testEngine, type TestEngine } from '../support/engine.js';
+import { buildSourceComponent } from '../../lib/component/source-build.js';
+import { ROOT, testEngine, type TestEngine } from '../support/engine.js';
 
 const SANDBOX = 'testing:js-activity/sandbox';
 
@@ -70,6 +71,15 @@ async function call(fn: string, params: JsonValue[]) {
 }
 
 describe('a JavaScript activity in the sandbox', () => {
+  it('was built once: loading it again takes it from the cache', async () => {
+    const again = await buildSourceComponent({
+      name: 'js_activity', kind: 'activity_wasm', source: path.join(ROOT, 'components', 'js_activity', 'activity.js'), wit: path.join(ROOT, 'components', 'js_activity', 'wit'),
+    }, { cacheDir: path.join(ROOT, '.cache') });
+    expect(again.built).toBe(false);
+    expect(again.ms).toBeLessThan(2000);
+    expect(again.inputs).toEqual(['<obelisk>/activity-prelude.js', 'activity.js']);
+  });
+
   it('fetches from an allowed host (the local HTTP server)', async () => {
     const { finished } = await call('get', [`${base}/hello`]);
     expect(finished).toMatchObject({ result: { ok: '200 hello from the host' } });
