@@ -40,13 +40,24 @@ export function loadCatalog(configPath: string): Promise<LoadedConfig> {
   return p;
 }
 
+/**
+ * Digests (ExecutionFiles.digest) of finished executions that replayed, or need none (activities):
+ * shared by everything in this process that replays (the harness's checks, the test suite's shared
+ * hook in test/support/verify-state.setup.ts), so a log is replayed once as long as it stays the same.
+ */
+export const replayedDigests = new Set<string>();
+
 /** Replays every finished execution of the view (and, with includePending, the others up to where they are). */
-export async function replayState(catalog: Catalog, state: StateView, opts: { includePending?: boolean } = {}): Promise<ReplayReport[]> {
+export async function replayState(catalog: Catalog, state: StateView, opts: { includePending?: boolean; skipReplayed?: boolean } = {}): Promise<ReplayReport[]> {
   const reports: ReplayReport[] = [];
   for (const x of state.values()) {
-    reports.push(await replayExecution(catalog, jcoCodec, {
+    if (opts.skipReplayed && replayedDigests.has(x.digest)) continue;
+    const report = await replayExecution(catalog, jcoCodec, {
       id: x.id as ExecutionId, events: x.events, inbox: x.inbox.map((f) => f.msg), includePending: opts.includePending ?? false,
-    }));
+    });
+    const finished = x.events.at(-1)?.type === 'finished';
+    if (finished && (report.status === 'replayed' || report.status === 'skipped')) replayedDigests.add(x.digest);
+    reports.push(report);
   }
   return reports;
 }

@@ -3,6 +3,7 @@
  * their names), read straight from the files without opening a store (opening one writes
  * `.gitignore` and the due index, which a check must never do).
  */
+import { createHash } from 'node:crypto';
 import { existsSync, readdirSync, readFileSync } from 'node:fs';
 import path from 'node:path';
 import type { InboxMessage, LogEvent } from '../../lib/model/events.js';
@@ -18,6 +19,8 @@ export interface ExecutionFiles {
   torn: boolean;
   /** Inbox files in the store's delivery order (by time, then name). */
   inbox: { name: string; msg: InboxMessage }[];
+  /** A digest of the log's bytes and the inbox's file names: what a replay of this execution saw. */
+  digest: string;
 }
 
 export type StateView = Map<string, ExecutionFiles>;
@@ -54,6 +57,7 @@ export function readState(root: string, prefixes?: readonly string[]): StateView
     }
     const parsed = parseLog(buf, path.join(dir, 'log.jsonl'));
     if (parsed.events.length === 0) continue;
+    const hash = createHash('sha1').update(buf);
     const inbox: ExecutionFiles['inbox'] = [];
     let files: string[] = [];
     try {
@@ -67,7 +71,8 @@ export function readState(root: string, prefixes?: readonly string[]): StateView
       inbox.push({ name: f.slice(0, -'.json'.length), msg: parseInboxFile(readFileSync(file), file) });
     }
     inbox.sort((a, b) => (a.msg.at < b.msg.at ? -1 : a.msg.at > b.msg.at ? 1 : a.name < b.name ? -1 : a.name > b.name ? 1 : 0));
-    out.set(id, { id, dir, events: parsed.events, torn: parsed.torn, inbox });
+    for (const f of inbox) hash.update(`\n${f.name}`);
+    out.set(id, { id, dir, events: parsed.events, torn: parsed.torn, inbox, digest: `${dir}\n${hash.digest('hex')}` });
   }
   return out;
 }
