@@ -13,9 +13,10 @@
  *     child's `finished` line says (a second, different finish would show here).
  *  5. Every `scheduled` execution exists, scheduled by that execution, with the same ffqn and params.
  *  6. A `stubbed` with outcome ok leaves the stub child finished with that result (once it is finished).
+ *  7. A lease is taken over (a `locked` of another run while one is held) only once it has expired.
  * Once quiescent (every root finished, nothing left due):
- *  7. Every requested child has a finished line, and its result is in its parent's inbox.
- *  8. Every child folder of an execution is named by a child-requested line of that execution (no
+ *  8. Every requested child has a finished line, and its result is in its parent's inbox.
+ *  9. Every child folder of an execution is named by a child-requested line of that execution (no
  *     orphan: effects are written before events, so a crash leaves a child the re-run names again).
  */
 import type { ChildFinished, LogEvent } from '../../lib/model/events.js';
@@ -24,7 +25,7 @@ import { canonical } from '../model/script-model.js';
 import { finishedOf, type ExecutionFiles, type StateView } from './../state/read-state.js';
 
 export interface InvariantOptions {
-  /** Check 7 and 8 too: every root has finished and nothing is due any more. */
+  /** Check 8 and 9 too: every root has finished and nothing is due any more. */
   quiescent: boolean;
 }
 
@@ -44,6 +45,17 @@ export function checkInvariants(state: StateView, opts: InvariantOptions): strin
     const finishedLines = events.filter((e) => e.type === 'finished').length;
     if (finishedLines > 1) bad(id, `finished ${finishedLines} times`);
     if (finishedOf(x) && x.torn) bad(id, 'bytes after the finished line');
+
+    // 7
+    let holder: { run: string; expires: string } | undefined;
+    for (const [i, e] of events.entries()) {
+      if (e.type === 'locked') {
+        if (holder && holder.run !== e.run_id && e.at < holder.expires) bad(id, `line ${i + 1}: run ${e.run_id} took the lease at ${e.at}, but ${holder.run} held it until ${holder.expires}`);
+        holder = { run: e.run_id, expires: e.lease_expires_at };
+      } else if (e.type === 'unlocked' || e.type === 'blocked' || e.type === 'temporarily-failed' || e.type === 'temporarily-timed-out' || e.type === 'finished') {
+        holder = undefined;
+      }
+    }
 
     // 2
     const requested = new Map<string, Extract<LogEvent, { type: 'child-requested' }>>();
@@ -121,7 +133,7 @@ export function checkInvariants(state: StateView, opts: InvariantOptions): strin
     }
 
     if (!opts.quiescent) continue;
-    // 7
+    // 8
     for (const childId of requested.keys()) {
       const child = state.get(childId);
       if (!child) continue; // reported by 2
@@ -132,7 +144,7 @@ export function checkInvariants(state: StateView, opts: InvariantOptions): strin
     if (!finishedOf(x)) bad(id, 'never finished');
   }
 
-  // 8
+  // 9
   if (opts.quiescent) {
     for (const x of state.values()) {
       const created = x.events[0];
