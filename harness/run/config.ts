@@ -26,7 +26,12 @@ export interface HarnessConfig {
 }
 
 export const IN_PROCESS: HarnessConfig = { strategy: 'interrupt', workflowLockMs: 30_000, activityLockMs: 1500, maxRetries: 1, backoffMs: 5 };
-export const PROCESSES: HarnessConfig = { strategy: 'interrupt', workflowLockMs: 1500, activityLockMs: 1500, maxRetries: 2, backoffMs: 5 };
+/**
+ * Short leases, so a killed or stopped process's work is taken over soon; an activity's attempt
+ * gets longer (its timeout: a fresh process starts its sandbox first), and two retries, so a
+ * process stopped mid-attempt costs an attempt, not the result.
+ */
+export const PROCESSES: HarnessConfig = { strategy: 'interrupt', workflowLockMs: 1500, activityLockMs: 2500, maxRetries: 2, backoffMs: 5 };
 
 export function harnessToml(c: HarnessConfig): string {
   const q = (p: string) => JSON.stringify(p);
