@@ -13,7 +13,7 @@ import { type Ffqn, formatFfqn } from '../model/ffqn.js';
 import type { WitFunction } from '../model/wit-types.js';
 import { type LoadedComponent, loadComponent, loadComponentTypes } from './loader.js';
 import type { ComponentTypes, UnusableFunction } from './types-reader.js';
-import { buildSourceComponent } from './source-build.js';
+import { componentFile } from './source-build.js';
 
 export type ComponentKind = 'activity_wasm' | 'activity_stub' | 'workflow';
 
@@ -128,19 +128,13 @@ export class ComponentRegistry {
 async function loadOne(spec: ComponentSpec, cacheDir: string): Promise<RegisteredComponent> {
   try {
     // A source location is built first (cached); content_digest, checked by loadConfig, is the source's.
-    const built = spec.build && await buildSourceComponent({
-      name: spec.name, kind: spec.kind === 'workflow' ? 'workflow' : 'activity_wasm', source: spec.location,
-      wit: spec.build.wit, ...(spec.build.world ? { world: spec.build.world } : {}),
-    }, { cacheDir });
+    const file = await componentFile(spec, { cacheDir });
+    const expectedDigest = file.fromSource ? undefined : spec.contentDigest;
     if (spec.kind === 'activity_stub') {
-      const { location, digest, types } = await loadComponentTypes(built?.path ?? spec.location, built ? undefined : spec.contentDigest);
+      const { location, digest, types } = await loadComponentTypes(file.path, expectedDigest);
       return { name: spec.name, kind: spec.kind, location, digest, types };
     }
-    if (built) {
-      const loaded = await loadComponent(built.path, { cacheDir });
-      return { name: spec.name, kind: spec.kind, location: loaded.location, digest: loaded.digest, types: loaded.types, loaded };
-    }
-    const loaded = await loadComponent(spec.location, { cacheDir, expectedDigest: spec.contentDigest });
+    const loaded = await loadComponent(file.path, { cacheDir, expectedDigest });
     return { name: spec.name, kind: spec.kind, location: loaded.location, digest: loaded.digest, types: loaded.types, loaded };
   } catch (err) {
     if (err instanceof UserError) throw new ConfigError(`component ${spec.name} (${spec.kind}): ${err.message}`, { cause: err });

@@ -321,6 +321,29 @@ export async function buildSourceComponent(c: SourceComponent, options: { cacheD
   return { ...r, ms: performance.now() - started };
 }
 
+/** What a configured component says about where it comes from (lib/config's entries satisfy it). */
+export interface ConfiguredComponent {
+  readonly name: string;
+  readonly kind: 'workflow' | 'activity_wasm' | 'activity_stub';
+  readonly location: string;
+  /** Set when `location` is a `.js`/`.ts` source. */
+  readonly build?: { readonly wit: string; readonly world?: string };
+}
+
+/**
+ * The component file of a configured component: `location` itself, or for a `.js`/`.ts` location
+ * the built component (built now unless cached). `fromSource` tells a caller that the configured
+ * `content_digest`, if any, is the source's and not this file's.
+ */
+export async function componentFile(c: ConfiguredComponent, options: { cacheDir: string }): Promise<{ path: string; fromSource: boolean }> {
+  if (!c.build) return { path: c.location, fromSource: false };
+  const built = await buildSourceComponent({
+    name: c.name, kind: c.kind === 'workflow' ? 'workflow' : 'activity_wasm', source: c.location,
+    wit: c.build.wit, ...(c.build.world ? { world: c.build.world } : {}),
+  }, options);
+  return { path: built.path, fromSource: true };
+}
+
 /** The cache key of `c` and the files it is made of, without building anything. */
 export async function sourceKey(c: SourceComponent): Promise<{ key: string; inputs: readonly string[] }> {
   const b = await bundle(c);
