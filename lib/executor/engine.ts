@@ -176,7 +176,7 @@ export class Engine {
       executionId: id, created, history: history as never, logLength: lease.events.length, inbox,
       component: entry.component, ifc: entry.ifc, fn: entry.fn, targets: this.deps.catalog, codec: this.deps.codec, clock,
       log: this.deps.logSink?.(id) ?? (() => undefined),
-      onBlock: (_ctx, js) => { throw new SuspendSignal(js); },
+      onBlock: (_ctx, js, waitingFor) => { throw new SuspendSignal(js, waitingFor); },
     });
     return this.endRun(lease, runId, created, run);
   }
@@ -191,6 +191,7 @@ export class Engine {
     const now = this.deps.clock.now();
     await lease.release({
       type: 'blocked', at: isoTime(now), run_id: runId, join_set_id: run.joinSetId, ...(run.until === undefined ? {} : { until: isoTime(run.until) }),
+      ...(run.waitingFor ? { waiting_for: run.waitingFor } : {}),
     }, run.until);
     return { status: 'blocked' };
   }
@@ -237,7 +238,12 @@ export class Engine {
           if (m.until !== undefined) wait.timers.push(setTimeout(() => void check().catch(() => this.hotWaits.interrupt(id)), Math.max(0, m.until - clock.now())));
           wait.timers.push(setInterval(() => void check().catch(() => this.hotWaits.interrupt(id)), 100));
           await check();
-        }).catch(() => this.hotWaits.interrupt(id));
+        }).catch(() => {
+          // Nothing may have been parked (the append failed, e.g. the lease was taken over): end
+          // the run itself, or the worker would wait for an answer forever.
+          this.hotWaits.interrupt(id);
+          hotRun.interrupt();
+        });
       },
     });
     await persisted;

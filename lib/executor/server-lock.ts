@@ -6,7 +6,7 @@
 import { mkdirSync } from 'node:fs';
 import path from 'node:path';
 import lockfile from 'proper-lockfile';
-import { RetryLaterError } from '../model/errors.js';
+import { UserError } from '../model/errors.js';
 
 const STALE_MS = 10_000;
 const lockTarget = (stateDir: string) => path.join(stateDir, 'server');
@@ -16,7 +16,7 @@ export async function isServerRunning(stateDir: string): Promise<boolean> {
   return lockfile.check(lockTarget(stateDir), { realpath: false, stale: STALE_MS, lockfilePath: `${lockTarget(stateDir)}.lock` });
 }
 
-/** Takes the server lock; the returned function releases it. Throws RetryLaterError when another server holds it. */
+/** Takes the server lock; the returned function releases it. Throws a UserError when another server holds it. */
 export async function acquireServerLock(stateDir: string, onLost: (e: Error) => void): Promise<() => Promise<void>> {
   mkdirSync(stateDir, { recursive: true });
   try {
@@ -25,7 +25,7 @@ export async function acquireServerLock(stateDir: string, onLost: (e: Error) => 
     });
   } catch (e) {
     if ((e as NodeJS.ErrnoException).code === 'ELOCKED') {
-      throw new RetryLaterError(`another obelisk server is already running on ${stateDir} (it holds server.lock): expected one server per state folder`);
+      throw new UserError(`another obelisk server is already running on ${stateDir} (it holds server.lock): expected one server per state folder`);
     }
     throw e;
   }

@@ -90,6 +90,11 @@ export interface Blocked {
   join_set_id: string;
   /** When the earliest delay the execution waits for expires (it becomes due then), if any. */
   until?: string;
+  /**
+   * The responses it waits for, when only some of the join set's count (closing a join set waits for
+   * its child workflows only): other responses do not wake it. Absent: any response of the join set.
+   */
+  waiting_for?: string[];
 }
 
 /** Appended by the lease holder after a failed attempt that will be retried. State: pending at `backoff_expires_at`. */
@@ -262,7 +267,7 @@ export const FIELD_ORDER: { readonly [T in EventType]: readonly string[] } = {
   created: ['type', 'at', 'ffqn', 'params', 'scheduled_at', 'parent', 'scheduled_by', 'component_digest'],
   locked: ['type', 'at', 'run_id', 'lease_expires_at', 'component_digest'],
   unlocked: ['type', 'at', 'run_id', 'pending_at', 'reason'],
-  blocked: ['type', 'at', 'run_id', 'join_set_id', 'until'],
+  blocked: ['type', 'at', 'run_id', 'join_set_id', 'until', 'waiting_for'],
   'temporarily-failed': ['type', 'at', 'run_id', 'backoff_expires_at', 'reason', 'detail', 'http_traces'],
   'temporarily-timed-out': ['type', 'at', 'run_id', 'backoff_expires_at', 'http_traces'],
   finished: ['type', 'at', 'run_id', 'result', 'failure', 'http_traces'],

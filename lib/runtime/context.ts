@@ -57,9 +57,10 @@ export interface ContextOptions {
   kindOf(ffqn: string): TargetKind | undefined;
   /**
    * Called when a blocking join-next finds no response. It either adds responses (addResponses) and
-   * returns, so the wait is retried, or throws to end the run (interrupt strategy).
+   * returns, so the wait is retried, or throws to end the run (interrupt strategy). `waitingFor`
+   * names the responses that count when only some do (closing a join set).
    */
-  onBlock(joinSetId: JoinSetId): void;
+  onBlock(joinSetId: JoinSetId, waitingFor?: string[]): void;
 }
 
 export type JoinNextResult = { response: Response } | { outcome: 'pending' | 'all-processed' };
@@ -260,27 +261,43 @@ export class WorkflowContext {
 
   /**
    * Closes a join set: unawaited delays are dropped, unawaited activities cancelled, unawaited child
-   * workflows awaited (each await recorded as a closing join-next).
+   * workflows awaited (each await recorded as a closing join-next that consumes only those).
    */
   closeJoinSet(joinSetId: JoinSetId, backtrace?: Backtrace): void {
     const js = this.joinSet(joinSetId);
     if (js.closed) return;
+    const isWorkflow = (s: { kind: string; id: string }) => s.kind === 'child' && this.o.kindOf(this.childFunction(s.id) ?? '') === 'workflow';
+    const awaited = new Set(js.unconsumed().filter(isWorkflow).map((s) => s.id));
+    for (let i = 0; i < awaited.size; i++) this.joinNextAmong(js, awaited, backtrace);
     const cancelled: string[] = [];
     const dropped: string[] = [];
     for (const s of js.unconsumed()) {
       if (s.kind === 'delay') dropped.push(s.id);
-      else if (this.o.kindOf(s.ffqn) !== 'workflow' && !this.responses.has(s.id)) cancelled.push(s.id);
+      else if (!awaited.has(s.id) && !this.responses.has(s.id)) cancelled.push(s.id);
     }
-    const awaitedWorkflows = js.unconsumed().filter((s) => s.kind === 'child' && !cancelled.includes(s.id) && this.o.kindOf(s.ffqn) === 'workflow');
-    for (let i = 0; i < awaitedWorkflows.length; i++) this.joinNextChildOnly(js, backtrace);
-    const { isNew } = this.step({ type: 'join-set-closed', at: '', join_set_id: joinSetId, cancelled, dropped, ...bt(backtrace) }, []);
-    if (isNew) for (const id of cancelled) this.effects.unshift({ type: 'cancel', id: id as ExecutionId });
+    // Which activities had answered depends on timing: on replay the recorded lists stand.
+    const { event, isNew } = this.step({ type: 'join-set-closed', at: '', join_set_id: joinSetId, cancelled, dropped, ...bt(backtrace) }, ['cancelled', 'dropped']);
+    // After any create-child effect of this run: a cancel must reach a child that exists.
+    if (isNew && event.type === 'join-set-closed') for (const id of event.cancelled) this.effects.push({ type: 'cancel', id: id as ExecutionId });
     js.closed = true;
   }
 
-  private joinNextChildOnly(js: JoinSetState, backtrace?: Backtrace): void {
-    // While closing, only child workflow responses count; delays are dropped, activities cancelled.
-    this.joinNext(js.id, 'blocking', backtrace, true);
+  /** A closing join-next: consumes the next response among `ids` only (child workflows being awaited). */
+  private joinNextAmong(js: JoinSetState, ids: Set<string>, backtrace?: Backtrace): void {
+    const base = { type: 'join-next' as const, at: '', join_set_id: js.id, mode: 'blocking' as const, closing: true };
+    if (this.isReplaying()) {
+      this.joinNext(js.id, 'blocking', backtrace, true);
+      return;
+    }
+    for (;;) {
+      const msg = this.arrival.find((m) => ids.has(responseIdOf(m)) && !js.consumed.has(responseIdOf(m)));
+      if (msg) {
+        this.step({ ...base, response: responseRef(msg), ...bt(backtrace) }, []);
+        this.consume(js, msg);
+        return;
+      }
+      this.o.onBlock(js.id, [...ids].filter((id) => !js.consumed.has(id)));
+    }
   }
 
   /** Closes every join set still open, in creation order: the implicit close at the end of the workflow. */

@@ -24,7 +24,7 @@ import { isComponentError, type Targets, type ValueCodec } from './host/values.j
 
 /** Thrown by an interrupt-strategy onBlock: unwinds the guest; the instance is thrown away. */
 export class SuspendSignal extends Error {
-  constructor(readonly joinSetId: JoinSetId) {
+  constructor(readonly joinSetId: JoinSetId, readonly waitingFor?: string[]) {
     super(`workflow blocked on join set ${joinSetId}`);
   }
 }
@@ -50,19 +50,19 @@ export interface RunRequest {
   clock: Clock;
   log: LogSink;
   /** See invariant 2. Receives the context so a hot instance can flush and add responses. */
-  onBlock(ctx: WorkflowContext, joinSetId: JoinSetId): void;
+  onBlock(ctx: WorkflowContext, joinSetId: JoinSetId, waitingFor?: string[]): void;
 }
 
 export type RunResult = { events: HistoryEvent[]; effects: Effect[] } & (
   | { status: 'finished'; outcome: Outcome }
-  | { status: 'blocked'; joinSetId: JoinSetId; until?: number }
+  | { status: 'blocked'; joinSetId: JoinSetId; until?: number; waitingFor?: string[] }
 );
 
 export async function runWorkflow(req: RunRequest): Promise<RunResult> {
   const kindOf = (ffqn: string): TargetKind | undefined => req.targets.resolve(ffqn)?.kind;
   const ctx: WorkflowContext = new WorkflowContext({
     executionId: req.executionId, created: req.created, history: req.history, logLength: req.logLength,
-    inbox: req.inbox, clock: req.clock, kindOf, onBlock: (js) => req.onBlock(ctx, js),
+    inbox: req.inbox, clock: req.clock, kindOf, onBlock: (js, waitingFor) => req.onBlock(ctx, js, waitingFor),
   });
   const done = (outcome: Outcome): RunResult => ({ status: 'finished', outcome, ...ctx.takePending() });
   try {
@@ -86,7 +86,10 @@ export async function runWorkflow(req: RunRequest): Promise<RunResult> {
   } catch (e) {
     if (e instanceof SuspendSignal) {
       const until = ctx.nextDelayExpiry();
-      return { status: 'blocked', joinSetId: e.joinSetId, ...(until === undefined ? {} : { until }), ...ctx.takePending() };
+      return {
+        status: 'blocked', joinSetId: e.joinSetId, ...(until === undefined ? {} : { until }),
+        ...(e.waitingFor ? { waitingFor: e.waitingFor } : {}), ...ctx.takePending(),
+      };
     }
     if (e instanceof NondeterminismError) {
       return done({ failure: { kind: 'nondeterminism-detected', reason: e.message, detail: e.detail } });

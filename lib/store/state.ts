@@ -9,7 +9,7 @@ import { assertNever } from '../model/errors.js';
 export type ExecutionState =
   | { kind: 'pending'; atMs: number }
   | { kind: 'locked'; runId: string; expiresMs: number; componentDigest: string }
-  | { kind: 'blocked'; joinSetId: string; untilMs?: number }
+  | { kind: 'blocked'; joinSetId: string; untilMs?: number; waitingFor?: readonly string[] }
   | { kind: 'finished' };
 
 /** The state after the last lifecycle event. `events` must start with `created`. */
@@ -27,7 +27,11 @@ export function stateOf(events: readonly LogEvent[]): ExecutionState {
       case 'temporarily-timed-out':
         return { kind: 'pending', atMs: parseIsoTime(e.backoff_expires_at) };
       case 'blocked':
-        return e.until === undefined ? { kind: 'blocked', joinSetId: e.join_set_id } : { kind: 'blocked', joinSetId: e.join_set_id, untilMs: parseIsoTime(e.until) };
+        return {
+          kind: 'blocked', joinSetId: e.join_set_id,
+          ...(e.until === undefined ? {} : { untilMs: parseIsoTime(e.until) }),
+          ...(e.waiting_for === undefined ? {} : { waitingFor: e.waiting_for }),
+        };
       case 'finished':
         return { kind: 'finished' };
       case 'persisted':
@@ -58,7 +62,7 @@ export function consumedResponses(events: readonly LogEvent[]): Set<string> {
 /**
  * True when the inbox makes the execution due now: a cancel request (acted on only by
  * finishing), or, for a blocked execution, a response in the join set it waits on that no
- * `join-next` consumed yet. Other responses wait until the execution runs anyway; a locked
+ * `join-next` consumed yet (one of `waiting_for`, when the blocked line names them). Other responses wait until the execution runs anyway; a locked
  * execution is due when its lease expires, whatever arrives (nobody else may take it before).
  */
 export function inboxWakes(state: ExecutionState, consumed: ReadonlySet<string>, inbox: readonly InboxMessage[]): boolean {
@@ -68,9 +72,11 @@ export function inboxWakes(state: ExecutionState, consumed: ReadonlySet<string>,
       case 'cancel-requested':
         return true;
       case 'child-finished':
-        return state.kind === 'blocked' && m.join_set_id === state.joinSetId && !consumed.has(m.child_execution_id);
+        return state.kind === 'blocked' && m.join_set_id === state.joinSetId && !consumed.has(m.child_execution_id)
+          && (state.waitingFor === undefined || state.waitingFor.includes(m.child_execution_id));
       case 'delay-finished':
-        return state.kind === 'blocked' && m.join_set_id === state.joinSetId && !consumed.has(m.delay_id);
+        return state.kind === 'blocked' && m.join_set_id === state.joinSetId && !consumed.has(m.delay_id)
+          && (state.waitingFor === undefined || state.waitingFor.includes(m.delay_id));
       default:
         return assertNever(m, 'inbox message');
     }

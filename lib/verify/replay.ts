@@ -55,9 +55,9 @@ export async function replayExecution(catalog: Catalog, codec: ValueCodec, input
     executionId: id, created, history, logLength: events.length, inbox: [...inbox],
     component: entry.component, ifc: entry.ifc, fn: entry.fn, targets: catalog, codec,
     clock: { now: () => lastAt }, log: () => undefined,
-    onBlock: (ctx, js) => {
+    onBlock: (ctx, js, waitingFor) => {
       blockedAt = ctx.isReplaying() ? undefined : history.length;
-      throw new SuspendSignal(js);
+      throw new SuspendSignal(js, waitingFor);
     },
   });
   const replayedEvents = history.length;

@@ -57,7 +57,7 @@ describe('engine bugs found by the harness', () => {
   // deliver cancel-requested to a child that does not exist yet: "cannot deliver cancel-requested
   // to execution ….g:1_1: it does not exist". The step throws, the lease runs out, the next step
   // does the same: the workflow never finishes. Fix: push the cancels after the children.
-  it.fails('1: a workflow that submits an activity and ends without awaiting it finishes', async () => {
+  it('1: a workflow that submits an activity and ends without awaiting it finishes', async () => {
     const { root, summaries } = await run([
       { op: 'join-set-create', as: 'a' },
       { op: 'submit', fn: 'activity.echo', js: 'a', args: ['x'] },
@@ -72,7 +72,7 @@ describe('engine bugs found by the harness', () => {
   // Replay then sees the response, computes `cancelled: []` and diverges from the recorded
   // `cancelled: [child]`: `obelisk verify` reports a workflow that ran correctly. Fix: replay the
   // recorded `cancelled` (an output of the event), or count only responses that arrived before it.
-  it.fails('2: a workflow that ends with an activity still running replays once the activity finishes', async () => {
+  it('2: a workflow that ends with an activity still running replays once the activity finishes', async () => {
     const { root, divergences: diverged } = await run([
       { op: 'join-set-create', as: 'a' },
       { op: 'submit', fn: 'activity.spin', js: 'a', args: [1000] },
@@ -88,7 +88,7 @@ describe('engine bugs found by the harness', () => {
   // never awaited, and the parent finishes before it. The closing join-next consumes the delay
   // that the same join-set-closed line lists as dropped. Fix: while closing, consume only child
   // workflow responses (as joinNextChildOnly's comment says).
-  it.fails('3: closing a join set awaits its child workflow, not an expired delay', async () => {
+  it('3: closing a join set awaits its child workflow, not an expired delay', async () => {
     const { state, root } = await run([
       { op: 'join-set-create', as: 'a' },
       { op: 'submit-delay', js: 'a', in: 1 },
@@ -107,7 +107,7 @@ describe('engine bugs found by the harness', () => {
   // forever, `advance` never returns, and `obelisk tick` never exits (found as a tick running long
   // past --max-duration next to another tick). Fix: interrupt the run itself (`hotRun.interrupt()`)
   // when the block cannot be persisted.
-  it.fails('4: a hot workflow whose lease another process took over ends its step instead of hanging', async () => {
+  it('4: a hot workflow whose lease another process took over ends its step instead of hanging', async () => {
     const dir = mkdtempSync(path.join(path.dirname(tmpdir()), 'obelisk-engine-bug-'));
     const stateDir = path.join(dir, 'state');
     const hotConfig = writeConfig(dir, { ...IN_PROCESS, strategy: 'await', workflowLockMs: 30_000, stateDir }, 'await.toml');

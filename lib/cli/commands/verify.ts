@@ -4,6 +4,7 @@
  * configuration errors.
  */
 import { verifyAll } from '../../verify/verify-all.js';
+import { NotFoundError } from '../../model/errors.js';
 import type { ReplayReport } from '../../verify/replay.js';
 import { EXIT_RESULT_ERR } from '../exit.js';
 import type { CommandContext } from '../command.js';
@@ -27,6 +28,10 @@ export async function run(ctx: CommandContext): Promise<number> {
     },
   }), { hotWorkers: 0 });
   if (tty && done >= 50) ctx.io.err('\r');
+  const unmatched = ids.filter((p) => !reports.some((r) => r.id.startsWith(p)));
+  if (unmatched.length > 0) {
+    throw new NotFoundError(`no execution matches ${unmatched.join(', ')} in ${config.stateDir}: expected ids or id prefixes of stored executions (\`obelisk execution list\` shows them)`);
+  }
   const seconds = (performance.now() - started) / 1000;
   const replayed = reports.filter((r) => r.status === 'replayed');
   const diverged = reports.filter((r) => r.status === 'diverged');

@@ -33,12 +33,12 @@ async function run(req: HotRunRequest): Promise<void> {
     executionId: req.executionId, created: req.created, history: req.history, logLength: req.logLength, inbox: req.inbox,
     component, ifc: req.ifc, fn: req.fn, targets, codec: jcoCodec, clock,
     log: (level, message, atMs, position) => post({ type: 'log', level, message, atMs, ...(position ? { position } : {}) }),
-    onBlock: (ctx, joinSetId) => {
+    onBlock: (ctx, joinSetId, waitingFor) => {
       const { events, effects } = ctx.takePending();
       const until = ctx.nextDelayExpiry();
       post({ type: 'blocked', events, effects, joinSetId, ...(until === undefined ? {} : { until }) });
       const answer = waitForAnswer();
-      if (answer.type === 'interrupt') throw new SuspendSignal(joinSetId);
+      if (answer.type === 'interrupt') throw new SuspendSignal(joinSetId, waitingFor);
       if (answer.nowMs !== undefined && req.fixedNowMs !== undefined) nowMs = answer.nowMs;
       ctx.addResponses(answer.messages);
     },
