@@ -46,7 +46,7 @@ function fail(message: string): never {
 
 describe('generated workflows under seeded completion orders and clock jumps', () => {
   const hs = harnesses(IN_PROCESS);
-  const run = propertyRun('determinism: orders and clock jumps', 8);
+  const run = propertyRun('determinism: orders and clock jumps', 6);
   const caseArb = fc.record({
     program: programArb({ ...DEFAULT_PROGRAM_OPTIONS, unawaited: KNOWN_BUGS }),
     strategy: fc.constantFrom<'interrupt' | 'await'>('interrupt', 'await'),
@@ -93,7 +93,7 @@ function comparable(state: StateView): Record<string, string> {
 describe('the interrupt and await strategies', () => {
   // No retries: a retried attempt is due again after its backoff, which races its siblings.
   const hs = harnesses({ ...IN_PROCESS, maxRetries: 0 });
-  const run = propertyRun('determinism: interrupt = await', 4);
+  const run = propertyRun('determinism: interrupt = await', 3);
   // Whatever makes the order of responses in a join set depend on timing is off: join-next-try,
   // delays next to children, timeouts, and child workflows sharing a join set.
   const caseArb = fc.record({

@@ -14,7 +14,9 @@ import { checkInvariants } from '../../harness/check/invariants.js';
 import { checkAgainstModel } from '../../harness/check/model-check.js';
 import { divergences, loadCatalog, replayState } from '../../harness/check/replay.js';
 import { IN_PROCESS, ROOT, writeConfig } from '../../harness/run/config.js';
+import { InProcessHarness } from '../../harness/run/in-process.js';
 import { propertyRun } from '../../harness/run/property.js';
+import type { ExecutionId } from '../../lib/model/ids.js';
 import { runModel, SUBMISSION_ORDER, matches, UNKNOWN, type Program } from '../../harness/model/script-model.js';
 import { readState } from '../../harness/state/read-state.js';
 
@@ -60,7 +62,9 @@ describe('the model of the script workflow', () => {
 describe('a recorded run of every step the generators use', () => {
   let dir: string;
   let configPath: string;
-  beforeAll(() => {
+  beforeAll(async () => {
+    // OBELISK_WRITE_FIXTURE_HARNESS=1 records program.json again (after a deliberate change).
+    if (process.env.OBELISK_WRITE_FIXTURE_HARNESS === '1') await recordFixture();
     dir = mkdtempSync(path.join(tmpdir(), 'obelisk-harness-fixture-'));
     configPath = writeConfig(dir, IN_PROCESS);
   });
@@ -131,6 +135,21 @@ describe('generated programs', () => {
     }), params);
   });
 });
+
+/** Runs program.json with the recorded id on an engine here and keeps its logs and inbox files as the fixture. */
+async function recordFixture(): Promise<void> {
+  const h = await InProcessHarness.open({ ...IN_PROCESS, strategy: 'interrupt' });
+  try {
+    await h.submit(recordedProgram, RECORDED_ID as ExecutionId);
+    await h.runToEnd([RECORDED_ID], { concurrency: 2 });
+    rmSync(path.join(FIXTURE, 'state'), { recursive: true, force: true });
+    cpSync(path.join(h.stateDir, 'executions'), path.join(FIXTURE, 'state', 'executions'), {
+      recursive: true, filter: (src) => !/(output\.jsonl|\.lock|\.tmp)$/.test(src),
+    });
+  } finally {
+    await h.close();
+  }
+}
 
 function allHistory(run: ReturnType<typeof runModel>): Record<string, unknown>[] {
   return [...run.history, ...run.children.flatMap((c) => (c.run ? allHistory(c.run) : []))];

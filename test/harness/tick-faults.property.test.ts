@@ -87,7 +87,7 @@ describe('obelisk tick killed at a random moment (SIGKILL)', () => {
 });
 
 describe('two ticks at once on one state folder', () => {
-  const run = propertyRun('tick faults: overlapping ticks', 2);
+  const run = propertyRun('tick faults: overlapping ticks', 1);
   const caseArb = fc.record({
     programs: rootsArb, strategies: fc.tuple(concurrentStrategyArb, concurrentStrategyArb), seed: fc.integer({ min: 0, max: 2 ** 31 - 1 }),
     offsetMs: fc.integer({ min: 0, max: 400 }), concurrency: fc.integer({ min: 1, max: 3 }),
@@ -115,7 +115,7 @@ describe('two ticks at once on one state folder', () => {
 });
 
 describe('a tick stopped past its leases (SIGSTOP), another taking over, then continued (SIGCONT)', () => {
-  const run = propertyRun('tick faults: SIGSTOP past the lease', 2);
+  const run = propertyRun('tick faults: SIGSTOP past the lease', 1);
   const caseArb = fc.record({
     programs: rootsArb, strategy: concurrentStrategyArb, seed: fc.integer({ min: 0, max: 2 ** 31 - 1 }),
     stopAfterMs: fc.integer({ min: 100, max: 2000 }), concurrency: fc.integer({ min: 1, max: 3 }),
