@@ -204,7 +204,7 @@ describe('user mistakes: exit 2, the message on stderr, nothing on stdout, no st
   // listed executions, and one that matches nothing is not reported, so `obelisk verify E_typo`
   // prints "verified 0 executions … 0 diverged" and exits 0: a CI step checking a mistyped id always
   // passes. docs/cli.md: an id that does not exist is exit 2. Remove `.fails` once fixed.
-  it.fails('verify with an id that matches no execution: exit 2 naming it', async () => {
+  it('verify with an id that matches no execution: exit 2 naming it', async () => {
     const r = await obelisk('verify', UNKNOWN_ID);
     expect(r.stderr).toMatch(new RegExp(`^error: .*${UNKNOWN_ID}`));
     expect(r.code).toBe(2);
@@ -524,7 +524,7 @@ describe('server run', () => {
   // refused with a RetryLaterError, which is not a UserError, so it exits 70 ("internal error ...
   // This is a bug in obelisk") with a stack trace. Expected: exit 2 and the message alone. Remove
   // `.fails` once fixed.
-  it.fails('a second server on the same state folder is refused: exit 2, the message, no stack', async () => {
+  it('a second server on the same state folder is refused: exit 2, the message, no stack', async () => {
     const server = await serve();
     try {
       const second = await start(project, ['server', 'run']).exited;
@@ -549,7 +549,7 @@ describe('two processes advancing one state folder', () => {
   // machine is busy (two `--follow`s under the test suite's load hung in 1 of 2 runs); a 100 ms
   // lease makes it near-certain. Expected: the process that lost the lease drops the run (terminates
   // the worker) and goes on. Remove `.fails` once fixed.
-  it.fails('concurrent `submit --follow`s all finish, also when one loses a workflow\'s lease to another', async () => {
+  it('concurrent `submit --follow`s all finish, also when one loses a workflow\'s lease to another', async () => {
     const project = tempDir('obelisk-concurrent-');
     writeFileSync(path.join(project, 'obelisk.toml'), `cache_dir = "${path.join(ROOT, '.cache')}"\n${COMPONENTS}exec.lock_expiry.milliseconds = 100\n`);
     const exits = await Promise.all([1, 2, 3].map(() => start(project, ['execution', 'submit', '--follow', FIBOA, '[10,2]'], 8_000).exited));
