@@ -116,6 +116,10 @@ describe('a TypeScript workflow', () => {
     const io = bufferIo();
     expect(await run(['execution', 'events', id, '--json', '--config', path.join(t.dir, 'obelisk.toml')], { io, env: process.env, cwd: t.dir })).toBe(0);
     expect(io.stdout).toContain(`"file":"src/workflow.ts","line":${lineOf('submitDelay(joinSet')}`);
+    // And the text view names the line after each step, as Obelisk does for Rust.
+    const text = bufferIo();
+    expect(await run(['execution', 'events', id, '--config', path.join(t.dir, 'obelisk.toml')], { io: text, env: process.env, cwd: t.dir })).toBe(0);
+    expect(text.stdout).toMatch(new RegExp(`delay-requested .* at src/workflow\\.ts:${lineOf('submitDelay(joinSet')}`));
   }, 180_000);
 
   it('calls a JavaScript activity through obelisk/workflow (values in JSON form)', async () => {

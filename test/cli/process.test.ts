@@ -569,7 +569,7 @@ describe('a component configured by its JavaScript source (location = "….js", 
   // WebAssembly component: missing the \0asm magic number at byte offset 1", while `execution submit`
   // builds and runs the same component. Remove `.fails` once fixed (the first run then builds the
   // component into the repository's .cache, about 20 s, cached by its sources afterwards).
-  it.fails('component list shows its functions, as execution submit can run them', async () => {
+  it('component list shows its functions, as execution submit can run them', async () => {
     const project = tempDir('obelisk-js-source-');
     writeFileSync(path.join(project, 'obelisk.toml'), `cache_dir = "${path.join(ROOT, '.cache')}"\n${MORE_COMPONENTS.replace(
       `location = "${path.join(BUILT, 'script_workflow.wasm')}"`,

@@ -6,6 +6,7 @@
  */
 import { resolve } from 'node:path';
 import { loadComponentTypes } from '../../component/loader.js';
+import { componentFile } from '../../component/source-build.js';
 import { writeExportedWit, writeExtensionWit } from '../../component/wit-gen.js';
 import { closest } from '../../config/suggest.js';
 import { ConfigError, InputError, NotFoundError, UserError } from '../../model/errors.js';
@@ -26,7 +27,7 @@ export async function run(ctx: CommandContext): Promise<number> {
   }
   let loaded;
   try {
-    loaded = await loadComponentTypes(c.location, c.contentDigest);
+    loaded = await loadComponentTypes((await componentFile(c, { cacheDir: config.cacheDir })).path, c.build ? undefined : c.contentDigest);
   } catch (err) {
     if (err instanceof UserError) throw new ConfigError(`component ${c.name} (${c.kind}): ${err.message}`, { cause: err });
     throw err;

@@ -74,9 +74,21 @@ export function describeEvent(e: StoredEvent, inbox: readonly InboxMessage[] = [
 
 /** The `execution events` text: `<line>  <time>  <type>  <fields>`, then the inbox marked `inbox`. */
 export function eventLines(events: readonly LogEvent[], inbox: readonly InboxMessage[], s: Style): string[] {
-  const rows: string[][] = events.map((e, i) => [String(i + 1), e.at, s.bold(e.type), describeEvent(e, inbox)]);
+  const rows: string[][] = events.map((e, i) => {
+    const where = sourceOf(e);
+    return [String(i + 1), e.at, s.bold(e.type), `${describeEvent(e, inbox)}${where ? s.dim(` at ${where}`) : ''}`];
+  });
   for (const m of inbox) rows.push([s.dim('inbox'), m.at, s.bold(m.type), describeEvent(m)]);
   return columns(rows);
+}
+
+/** `src/workflow.ts:42`: the first source frame of the guest backtrace stored with a history event. */
+export function sourceOf(e: LogEvent): string | undefined {
+  const bt = (e as { backtrace?: { frames?: { symbols?: { file?: string; line?: number }[] }[] } }).backtrace;
+  for (const frame of bt?.frames ?? []) {
+    for (const sym of frame.symbols ?? []) if (sym.file) return sym.line ? `${sym.file}:${sym.line}` : sym.file;
+  }
+  return undefined;
 }
 
 function oneLine(text: string): string {

@@ -5,6 +5,7 @@
  */
 import { ComponentRegistry, type RegisteredComponent } from '../../../component/registry.js';
 import { loadComponentTypes } from '../../../component/loader.js';
+import { componentFile } from '../../../component/source-build.js';
 import type { InterfaceTypes } from '../../../component/types-reader.js';
 import type { Config } from '../../../config/types.js';
 import { ConfigError, UserError } from '../../../model/errors.js';
@@ -16,7 +17,7 @@ export async function readComponentTypes(ctx: CommandContext, config: Config): P
   const n = config.components.length;
   const list = await withProgress(ctx.io, `reading ${n} component${n === 1 ? '' : 's'}`, () => Promise.all(config.components.map(async (c): Promise<RegisteredComponent> => {
     try {
-      const { location, digest, types } = await loadComponentTypes(c.location, c.contentDigest);
+      const { location, digest, types } = await loadComponentTypes((await componentFile(c, { cacheDir: config.cacheDir })).path, c.build ? undefined : c.contentDigest);
       return { name: c.name, kind: c.kind, location, digest, types };
     } catch (err) {
       if (err instanceof UserError) throw new ConfigError(`component ${c.name} (${c.kind}): ${err.message}`, { cause: err });
