@@ -200,10 +200,8 @@ describe('user mistakes: exit 2, the message on stderr, nothing on stdout, no st
     // Nothing was written by a refused submission.
     expect(existsSync(path.join(dir, 'state', 'executions')) ? readdirSync(path.join(dir, 'state', 'executions')) : []).toEqual([]);
   });
-  // BUG (lib/verify/verify-all.ts, lib/cli/commands/verify.ts): ids are prefixes filtering the
-  // listed executions, and one that matches nothing is not reported, so `obelisk verify E_typo`
-  // prints "verified 0 executions … 0 diverged" and exits 0: a CI step checking a mistyped id always
-  // passes. docs/cli.md: an id that does not exist is exit 2. Remove `.fails` once fixed.
+  // Was a bug: an id matching nothing printed "verified 0 executions … 0 diverged" and exited 0, so a
+  // CI step checking a mistyped id always passed.
   it('verify with an id that matches no execution: exit 2 naming it', async () => {
     const r = await obelisk('verify', UNKNOWN_ID);
     expect(r.stderr).toMatch(new RegExp(`^error: .*${UNKNOWN_ID}`));
@@ -218,7 +216,7 @@ describe('executions', () => {
   it('submit --follow: the id, each status change, the time taken, the result; exit 0, or 1 for err (text and JSON)', async () => {
     const program = JSON.stringify([{ op: 'log', level: 'info', message: 'hello' }, { op: 'print', message: 'printed' }]);
     writeFileSync(path.join(dir, 'params.json'), `[\n  ${JSON.stringify(program)}\n]\n`);
-    // One at a time: two processes advancing the same folder at once can hang (the bug test below).
+    // One at a time, so that each output is the plain story of one process (two at once: below).
     const text = await obelisk('execution', 'submit', '--follow', FIBOA, '[10,2]');
     const json = await obelisk('execution', 'submit', '--follow', '--json', FIBOA, '[10,1]');
     const script = await obelisk('execution', 'submit', '-f', SCRIPT, '@params.json');
@@ -520,10 +518,8 @@ describe('server run', () => {
     expect(summaries.reduce((n, s) => n + (s['finishedOk'] as number), 0)).toBeGreaterThanOrEqual(2);
   });
 
-  // BUG (lib/executor/server-lock.ts, lib/cli/exit.ts): a second server on the same state folder is
-  // refused with a RetryLaterError, which is not a UserError, so it exits 70 ("internal error ...
-  // This is a bug in obelisk") with a stack trace. Expected: exit 2 and the message alone. Remove
-  // `.fails` once fixed.
+  // Was a bug: the refusal was not a UserError, so it exited 70 ("internal error … This is a bug in
+  // obelisk") with a stack trace.
   it('a second server on the same state folder is refused: exit 2, the message, no stack', async () => {
     const server = await serve();
     try {
@@ -538,17 +534,11 @@ describe('server run', () => {
 });
 
 describe('two processes advancing one state folder', () => {
-  // BUG (lib/executor/engine.ts, advanceHot, the `onBlocked` callback): with the "await" strategy,
-  // when a process is slow between taking a workflow's lease and the workflow's first block (loading
-  // the worker under CPU load), another process takes the expired lease over and runs the workflow.
-  // The slow process's append in onBlocked then throws LeaseLostError; its `.catch` calls
-  // `hotWaits.interrupt(id)`, but the wait is parked only after a successful append, so nothing is
-  // interrupted: the worker stays blocked forever, `engine.advance` never settles, and the tick pass
-  // (tick.ts: Promise.race over inFlight and workSignal) never returns. `submit --follow` then hangs
-  // for good, and children it should run stay pending. With the default 1 s lease it happens when the
-  // machine is busy (two `--follow`s under the test suite's load hung in 1 of 2 runs); a 100 ms
-  // lease makes it near-certain. Expected: the process that lost the lease drops the run (terminates
-  // the worker) and goes on. Remove `.fails` once fixed.
+  // Was a bug (lib/executor/engine.ts, advanceHot): with the "await" strategy, a process slow
+  // between taking a workflow's lease and the workflow's first block (loading the worker under load)
+  // lost the lease to another process; its append then failed before the wait was parked, nothing
+  // ended the worker, and `submit --follow` hung for good. A 100 ms lease makes the takeover
+  // near-certain with three processes; a hang is killed after 8 s and fails here with the output.
   it('concurrent `submit --follow`s all finish, also when one loses a workflow\'s lease to another', async () => {
     const project = tempDir('obelisk-concurrent-');
     writeFileSync(path.join(project, 'obelisk.toml'), `cache_dir = "${path.join(ROOT, '.cache')}"\n${COMPONENTS}exec.lock_expiry.milliseconds = 100\n`);
@@ -562,13 +552,10 @@ describe('two processes advancing one state folder', () => {
 });
 
 describe('a component configured by its JavaScript source (location = "….js", wit = the folder)', () => {
-  // BUG (lib/cli/commands/shared/components.ts, readComponentTypes): it reads the types from
-  // `location` as a .wasm file, ignoring that a .js/.ts location is a source to build first (as the
-  // engine's registry does, lib/component/registry.ts with source-build.ts). So `component list` and
-  // `generate wit-extensions` exit 2 with "component script_workflow (workflow): not a valid
-  // WebAssembly component: missing the \0asm magic number at byte offset 1", while `execution submit`
-  // builds and runs the same component. Remove `.fails` once fixed (the first run then builds the
-  // component into the repository's .cache, about 20 s, cached by its sources afterwards).
+  // Was a bug: `component list` and `generate wit-extensions` read the types from `location` as a
+  // .wasm file ("not a valid WebAssembly component: missing the \0asm magic number") instead of
+  // building the source first, as `execution submit` does. The first run builds the component into
+  // the repository's .cache (about 20 s); later runs find it there, cached by its sources.
   it('component list shows its functions, as execution submit can run them', async () => {
     const project = tempDir('obelisk-js-source-');
     writeFileSync(path.join(project, 'obelisk.toml'), `cache_dir = "${path.join(ROOT, '.cache')}"\n${MORE_COMPONENTS.replace(
