@@ -100,7 +100,7 @@ export interface ModelRun {
   /** Every history event, without `at` and `backtrace`; UNKNOWN where the model cannot know. */
   history: Record<string, Json>[];
   /** Every child execution the run submits, in submission order, with its expected outcome. */
-  children: { id: string; ffqn: string; params: Json[]; joinSetId: string; outcome: Outcome; run?: ModelRun }[];
+  children: { id: string; ffqn: string; params: Json[]; joinSetId: string; outcome: Outcome; run?: ModelRun; cancellable?: boolean }[];
   scheduled: ScheduledExpectation[];
   /** Answers of the oracle that the program could not have received (a response consumed twice, ...). */
   problems: string[];
@@ -459,6 +459,11 @@ class ModelExecution {
       const dropped = unconsumed.filter((s) => s.kind === 'delay').map((s) => s.id);
       const others = unconsumed.filter((s) => s.kind === 'child' && s.fn !== 'script.run');
       const workflows = unconsumed.filter((s) => s.kind === 'child' && s.fn === 'script.run');
+      // Cancelled, unless it finished first: either outcome is right.
+      for (const o of others) {
+        const child = this.out.children.find((c) => c.id === o.id);
+        if (child) child.cancellable = true;
+      }
       for (let i = 0; i < workflows.length; i++) this.joinNext(js, 'blocking', true, (s) => s.fn === 'script.run');
       this.record({ type: 'join-set-closed', join_set_id: js.id, cancelled: others.length ? UNKNOWN : [], dropped });
     }

@@ -5,15 +5,9 @@
  *   OBELISK_RUNS=<n>    runs per property (default: each property's own small count)
  *   OBELISK_SHRINK=1    shrink a failing case (slow: each run starts workflows; off by default,
  *                       the failing case is printed whole)
- *   OBELISK_HARNESS_KNOWN_BUGS=1
- *                       also generate what known engine bugs break (test/harness/engine-bugs.test.ts):
- *                       children left unawaited at the end, the await strategy next to another tick
  * `npm run test:property -- --runs 1000 [--seed n]` sets them (harness/run-property.mjs).
  */
 import fc from 'fast-check';
-
-/** Generate the shapes of known engine bugs too (they fail until the bugs are fixed). */
-export const KNOWN_BUGS = process.env.OBELISK_HARNESS_KNOWN_BUGS === '1';
 
 export interface PropertyRun {
   seed: number;
@@ -36,7 +30,7 @@ export function propertyRun(name: string, defaultRuns: number): PropertyRun {
   const numRuns = envInt('OBELISK_RUNS') ?? defaultRuns;
   const shrink = process.env.OBELISK_SHRINK === '1';
   // Printed on purpose: a failing run is re-run with exactly this seed.
-  console.log(`[${name}] OBELISK_SEED=${seed} OBELISK_RUNS=${numRuns}${shrink ? ' OBELISK_SHRINK=1' : ''}${KNOWN_BUGS ? ' OBELISK_HARNESS_KNOWN_BUGS=1' : ''}`);
+  console.log(`[${name}] OBELISK_SEED=${seed} OBELISK_RUNS=${numRuns}${shrink ? ' OBELISK_SHRINK=1' : ''}`);
   return {
     seed, numRuns,
     params: { seed, numRuns, endOnFailure: !shrink, verbose: 1 },

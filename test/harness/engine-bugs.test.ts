@@ -1,9 +1,7 @@
 /**
- * Engine bugs the property harness found, each as the smallest program that shows it. They are
- * `it.fails` (the repository's way to keep a known bug visible without a red suite): each test
- * asserts the correct behaviour and fails today; once the bug is fixed it passes, `it.fails`
- * turns red, and the `.fails` comes off. The properties keep away from these shapes unless
- * OBELISK_HARNESS_KNOWN_BUGS=1 (harness/run/property.ts).
+ * Engine bugs the property harness found, each as the smallest program that showed it, kept as
+ * regression tests (all four fixed in 4a711ce; they were `it.fails` until then). The comments say
+ * what was wrong.
  *
  * The engines here live outside the test file's watched temporary folder and are removed at the
  * end: what they leave does not replay (bug 2), which the shared check would report for every test.

@@ -19,17 +19,14 @@ import { PROCESSES } from '../../harness/run/config.js';
 import { caseId } from '../../harness/run/in-process.js';
 import { ProcessHarness } from '../../harness/run/process-case.js';
 import { sleep, tickWarnings, unexpectedExit, type TickExit, type TickProcess } from '../../harness/run/processes.js';
-import { KNOWN_BUGS, propertyRun } from '../../harness/run/property.js';
+import { propertyRun } from '../../harness/run/property.js';
 import type { Program } from '../../harness/model/script-model.js';
 
 const MODEL = { spinTimeoutMs: PROCESSES.activityLockMs };
 // Short programs, no timeouts (each costs 3 attempts of 1.5 s; the in-process properties have them).
-const PROGRAMS = { ...DEFAULT_PROGRAM_OPTIONS, maxActions: 5, timeouts: false, unawaited: KNOWN_BUGS };
+const PROGRAMS = { ...DEFAULT_PROGRAM_OPTIONS, maxActions: 5, timeouts: false };
 const rootsArb = fc.array(programArb(PROGRAMS), { minLength: 1, maxLength: 3 });
 const strategyArb = fc.constantFrom<'interrupt' | 'await'>('interrupt', 'await');
-// A tick running the await strategy while another process takes a workflow over hangs (bug 4 of
-// test/harness/engine-bugs.test.ts): where two processes run at once, await only with KNOWN_BUGS.
-const concurrentStrategyArb = KNOWN_BUGS ? strategyArb : fc.constant<'interrupt' | 'await'>('interrupt');
 
 let h: ProcessHarness;
 let failed = false;
@@ -89,7 +86,7 @@ describe('obelisk tick killed at a random moment (SIGKILL)', () => {
 describe('two ticks at once on one state folder', () => {
   const run = propertyRun('tick faults: overlapping ticks', 1);
   const caseArb = fc.record({
-    programs: rootsArb, strategies: fc.tuple(concurrentStrategyArb, concurrentStrategyArb), seed: fc.integer({ min: 0, max: 2 ** 31 - 1 }),
+    programs: rootsArb, strategies: fc.tuple(strategyArb, strategyArb), seed: fc.integer({ min: 0, max: 2 ** 31 - 1 }),
     offsetMs: fc.integer({ min: 0, max: 400 }), concurrency: fc.integer({ min: 1, max: 3 }),
   });
 
@@ -117,7 +114,7 @@ describe('two ticks at once on one state folder', () => {
 describe('a tick stopped past its leases (SIGSTOP), another taking over, then continued (SIGCONT)', () => {
   const run = propertyRun('tick faults: SIGSTOP past the lease', 1);
   const caseArb = fc.record({
-    programs: rootsArb, strategy: concurrentStrategyArb, seed: fc.integer({ min: 0, max: 2 ** 31 - 1 }),
+    programs: rootsArb, strategy: strategyArb, seed: fc.integer({ min: 0, max: 2 ** 31 - 1 }),
     stopAfterMs: fc.integer({ min: 100, max: 2000 }), concurrency: fc.integer({ min: 1, max: 3 }),
   });
 
