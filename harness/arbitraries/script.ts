@@ -34,6 +34,8 @@ export interface ProgramOptions {
   stubs: boolean;
   /** `-schedule` of top-level executions. */
   schedules: boolean;
+  /** random-u64 / random-string steps (hidden: their values are the workflow's own). */
+  randoms: boolean;
   /**
    * Leave some join sets unawaited at the end: their activities are cancelled unless they finished
    * first, which depends on timing (so not where two runs must record the same history).
@@ -54,7 +56,7 @@ export interface ProgramOptions {
 }
 
 export const DEFAULT_PROGRAM_OPTIONS: ProgramOptions = {
-  maxDepth: 2, maxActions: 8, tries: true, delays: true, timeouts: true, stubs: true, schedules: true,
+  maxDepth: 2, maxActions: 8, tries: true, delays: true, timeouts: true, stubs: true, schedules: true, randoms: true,
   unawaited: true, terminal: true, spinTimeoutArg: 60_000, maxSleepMs: 20, soloWorkflows: false,
 };
 
@@ -134,7 +136,7 @@ function actionArb(opts: ProgramOptions, depth: number): fc.Arbitrary<Action> {
     }).map((r): Action => ({ k: 'await', ...r })) },
     { weight: 2, arbitrary: fc.record({ pick: fc.nat(), fnPick: fc.nat() }).map((r): Action => ({ k: 'get', ...r })) },
     { weight: 1, arbitrary: fc.integer({ min: 1, max: opts.maxSleepMs }).map((ms): Action => ({ k: 'sleep', ms })) },
-    { weight: 1, arbitrary: fc.constantFrom<'u64' | 'string'>('u64', 'string').map((kind): Action => ({ k: 'random', kind })) },
+    { weight: opts.randoms ? 1 : 0, arbitrary: fc.constantFrom<'u64' | 'string'>('u64', 'string').map((kind): Action => ({ k: 'random', kind })) },
     { weight: opts.schedules ? 1 : 0, arbitrary: fc.record({ call: callArb({ ...opts, timeouts: false }), ms: fc.option(fc.integer({ min: 0, max: opts.maxSleepMs }), { nil: undefined }) })
       .map(({ call, ms }): Action => (ms === undefined ? { k: 'schedule', call } : { k: 'schedule', call, ms })) },
     { weight: 1, arbitrary: textArb.map((message): Action => ({ k: 'log', message })) },

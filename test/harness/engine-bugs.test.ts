@@ -1,7 +1,9 @@
 /**
- * Engine bugs the property harness found, each as the smallest program that showed it, kept as
- * regression tests (all four fixed in 4a711ce; they were `it.fails` until then). The comments say
- * what was wrong.
+ * Engine bugs the property harness found, each as the smallest program that showed it. Fixed ones
+ * are regression tests (1 to 4, fixed in 4a711ce); an open one is `it.fails` (the repository's
+ * way to keep a known bug visible without a red suite): it asserts the correct behaviour and fails
+ * today; once fixed it passes, `it.fails` turns red, and `.fails` comes off. The comments say what
+ * is or was wrong.
  *
  * The engines here live outside the test file's watched temporary folder and are removed at the
  * end: what they leave does not replay (bug 2), which the shared check would report for every test.
@@ -129,5 +131,28 @@ describe('engine bugs found by the harness', () => {
     // It did go on: the second call's child exists (effects are written before the fenced append).
     expect(existsSync(path.join(stateDir, 'executions', `${ID}.o:2-echo_1`))).toBe(true);
     expect(outcome).not.toBe('still running after 8 s');
+  });
+
+  // BUG 5 (lib/runtime/host/workflow-support.ts and lib/runtime/context.ts): each run of a workflow
+  // starts its random stream (`<id>/random`, and `<id>/ids` for execution-id-generate) from the seed,
+  // and `persist` draws only for new events: replayed draws do not advance the stream. So the first
+  // new draw of every run repeats the first draw of the first run. Under the interrupt strategy
+  // (and after any crash) random-u64 returns the same number after every block, and
+  // execution-id-generate the same random part (the same id within one millisecond); under await
+  // the same program draws different values, so the two strategies record different histories.
+  // Fix: advance the streams on replay too (or seed each draw with its position in the history).
+  it.fails('5: random draws after a replay are new draws, not the first one again', async () => {
+    const { root } = await run([
+      { op: 'random-u64', min: 0, max: 1_000_000_000 },
+      { op: 'call', fn: 'activity.echo', args: ['x'] }, // blocks: the next draw is in a new run
+      { op: 'random-u64', min: 0, max: 1_000_000_000 },
+      { op: 'execution-id-generate' },
+      { op: 'call', fn: 'activity.echo', args: ['y'] },
+      { op: 'execution-id-generate' },
+    ]);
+    const last = root.events.at(-1)!;
+    const values = JSON.parse((last as { result: { ok: string } }).result.ok) as [number, unknown, number, string, unknown, string];
+    expect(values[2]).not.toBe(values[0]);
+    expect(values[5].slice(-16)).not.toBe(values[3].slice(-16)); // the random part of the ULID
   });
 });
