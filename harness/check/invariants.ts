@@ -16,8 +16,9 @@
  *  7. A lease is taken over (a `locked` of another run while one is held) only once it has expired.
  * Once quiescent (every root finished, nothing left due):
  *  8. Every requested child has a finished line, and its result is in its parent's inbox.
- *  9. Every child folder of an execution is named by a child-requested line of that execution (no
- *     orphan: effects are written before events, so a crash leaves a child the re-run names again).
+ *  9. Every child folder of an execution is named by a child-requested line of that execution, and
+ *     every execution created as scheduled by one is named by a `scheduled` line of it (no orphan:
+ *     effects are written before events, so a crash leaves what the re-run names again).
  */
 import type { ChildFinished, LogEvent } from '../../lib/model/events.js';
 import { checkSequence } from '../../lib/verify/sequence.js';
@@ -148,6 +149,12 @@ export function checkInvariants(state: StateView, opts: InvariantOptions): strin
   if (opts.quiescent) {
     for (const x of state.values()) {
       const created = x.events[0];
+      if (created?.type === 'created' && created.scheduled_by) {
+        const by = state.get(created.scheduled_by);
+        if (by && !by.events.some((e) => e.type === 'scheduled' && e.execution_id === x.id)) {
+          bad(created.scheduled_by, `${x.id} was created as scheduled by it, but its log never scheduled it (orphan: it runs anyway)`);
+        }
+      }
       if (created?.type !== 'created' || !created.parent) continue;
       const parent = state.get(created.parent.execution_id);
       if (parent && !parent.events.some((e) => e.type === 'child-requested' && e.child_execution_id === x.id)) {

@@ -155,4 +155,38 @@ describe('engine bugs found by the harness', () => {
     expect(values[2]).not.toBe(values[0]);
     expect(values[5].slice(-16)).not.toBe(values[3].slice(-16)); // the random part of the ULID
   });
+
+  // BUG 6 (lib/runtime/context.ts, schedule): a scheduled execution's id is a ULID of the *current*
+  // time (`newExecutionId(this.o.clock.now(), this.idRandom)`). When a run creates it (effects come
+  // before events) but cannot append the `scheduled` line (a crash, or a lease another process took
+  // over), the next run schedules again at another time: a second id, a second execution, and the
+  // first one runs too, named by no log (found by two overlapping ticks counting one finished
+  // execution more than the case had). Children do not have this problem: their ids come from the
+  // parent, the join set and the index. Fix: derive the id from what replay reproduces (the time
+  // of the last recorded event instead of the clock).
+  it.fails('6: a schedule step re-run after its run could not be persisted schedules one execution, not two', async () => {
+    const dir = mkdtempSync(path.join(path.dirname(tmpdir()), 'obelisk-engine-bug-'));
+    const stateDir = path.join(dir, 'state');
+    const hotConfig = writeConfig(dir, { ...IN_PROCESS, strategy: 'await', workflowLockMs: 30_000, stateDir }, 'await.toml');
+    const otherConfig = writeConfig(dir, { ...IN_PROCESS, strategy: 'interrupt', workflowLockMs: 30_000, stateDir }, 'interrupt.toml');
+    const a = await openEngine(await loadConfig(hotConfig, process.env));
+    const b = await openEngine(await loadConfig(otherConfig, process.env), { hotWorkers: 0, clock: { now: () => Date.now() + 60_000 } });
+    cleanups.push(async () => {
+      await Promise.all([a.deps.hot?.close(), a.deps.activities.close(), b.deps.activities.close()]);
+      rmSync(dir, { recursive: true, force: true });
+    });
+    await a.submit(SCRIPT_FFQN, [JSON.stringify([
+      { op: 'call', fn: 'activity.echo', args: ['x'] },
+      { op: 'schedule', fn: 'activity.echo', args: ['scheduled'], in: 3_600_000 },
+      { op: 'call', fn: 'activity.echo', args: ['y'] },
+    ])], { id: ID });
+    const stepOfA = a.advance(ID).catch(() => undefined);
+    for (let i = 0; i < 200 && a.hotWaits.size === 0; i++) await sleep(50);
+    await b.advance(ID); // b takes the workflow over (a's lease has expired by b's clock)
+    await b.advance(`${ID}.o:1-echo_1` as ExecutionId); // the first call's child finishes
+    await Promise.race([stepOfA, sleep(8000)]); // a goes on: schedules, cannot persist, ends its step
+    await b.advance(ID); // b goes on from the log: schedules again
+    const scheduledBy = [...readState(stateDir).values()].filter((x) => x.events[0]?.type === 'created' && x.events[0].scheduled_by === ID);
+    expect(scheduledBy.map((x) => x.id)).toHaveLength(1);
+  });
 });

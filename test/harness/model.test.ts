@@ -4,7 +4,7 @@
  * copies of that recording must be caught (style.md #15); generated programs keep the
  * generators' invariants. Pure and fast except the replay of the recording.
  */
-import { cpSync, mkdtempSync, readFileSync, rmSync, unlinkSync, writeFileSync, readdirSync } from 'node:fs';
+import { cpSync, mkdirSync, mkdtempSync, readFileSync, rmSync, unlinkSync, writeFileSync, readdirSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import fc from 'fast-check';
@@ -112,6 +112,13 @@ describe('a recorded run of every step the generators use', () => {
       const inbox = path.join(r, 'executions', RECORDED_ID, 'inbox');
       unlinkSync(path.join(inbox, readdirSync(inbox).find((f) => f.includes('o:4-add'))!));
     }))).toMatch(/no inbox file holds \(lost\)/);
+    // A scheduled execution no log names (a re-run scheduled again): it runs anyway.
+    expect(check(copy((r) => {
+      const scheduled = readdirSync(path.join(r, 'executions')).find((n) => !n.startsWith(RECORDED_ID))!;
+      const orphan = `E_01KDVDNA0Z3PSH728ND15Q16R8`;
+      mkdirSync(path.join(r, 'executions', orphan));
+      cpSync(path.join(r, 'executions', scheduled, 'log.jsonl'), path.join(r, 'executions', orphan, 'log.jsonl'));
+    }))).toMatch(/its log never scheduled it \(orphan/);
     // A child finished a second time.
     expect(check(copy((r) => editLog(r, `${RECORDED_ID}.o:4-add_1`, (ls) => [...ls, ls.at(-1)!])))).toMatch(/finished 2 times|events after finished/);
   });
