@@ -1,13 +1,13 @@
 /**
  * Every command as a user runs it: a real child process of bin/obelisk (the compiled dist/, so
- * `npx tsc -p .` first), in text and JSON output, against a temporary folder holding an obelisk.toml
+ * `npx tsc -p .` first; run from a copy taken at the start, see snapshotBin), in text and JSON output, against a temporary folder holding an obelisk.toml
  * (the built components, cache_dir = the repository's .cache) and its state folder. The tests below
  * share that folder and run in order: later ones read what earlier ones wrote. Independent spawns run
  * in parallel. What this covers: exit codes, stdout/stderr, and each class of user mistake with its
  * message. The in-process details of each command are in execution.test.ts and components.test.ts.
  */
 import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
-import { cpSync, existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { copyFileSync, cpSync, existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, statSync, symlinkSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -15,7 +15,8 @@ import { commandName } from '../../lib/cli/command.js';
 import { COMMANDS } from '../../lib/cli/commands.js';
 import { BUILT, ROOT } from '../support/engine.js';
 
-const BIN = path.join(ROOT, 'bin', 'obelisk');
+/** bin/obelisk, run from a copy made for this file (see snapshotBin). */
+let BIN: string;
 const FIBOA = 'template-fibo:workflow/fibo-workflow-ifc.fiboa';
 const SCRIPT = 'testing:script/workflow.run';
 const ID = /^E_[0-9A-HJKMNP-TV-Z]{26}$/;
@@ -64,6 +65,9 @@ interface Running {
   stderr(): string;
 }
 
+/** Processes still running: a test that times out leaves none behind (afterAll kills them). */
+const children = new Set<ChildProcess>();
+
 /** Runs `obelisk <args>` in `cwd`. A process still running after `killAfterMs` is killed (SIGKILL), so
  * a hang fails its test with the output so far rather than with a test timeout. */
 function start(cwd: string, args: readonly string[], killAfterMs = 45_000): Running {
@@ -74,9 +78,11 @@ function start(cwd: string, args: readonly string[], killAfterMs = 45_000): Runn
   proc.stdout!.setEncoding('utf8').on('data', (d: string) => { stdout += d; });
   proc.stderr!.setEncoding('utf8').on('data', (d: string) => { stderr += d; });
   const killer = setTimeout(() => proc.kill('SIGKILL'), killAfterMs);
+  children.add(proc);
   const exited = new Promise<Exit>((resolve, reject) => {
     proc.on('error', reject);
     proc.on('close', (code, signal) => {
+      children.delete(proc);
       clearTimeout(killer);
       resolve({ code, signal, stdout, stderr, ms: performance.now() - started });
     });
@@ -133,11 +139,50 @@ function runAll<const T extends readonly (readonly string[])[]>(argvs: T): Promi
   return inParallel(argvs, 4, (argv) => obelisk(...argv)) as Promise<{ -readonly [K in keyof T]: Exit }>;
 }
 
-beforeAll(() => {
+/** The newest modification time of any file under `dir`. */
+function newestMtime(dir: string): number {
+  let newest = 0;
+  for (const e of readdirSync(dir, { withFileTypes: true, recursive: true })) {
+    if (e.isFile()) newest = Math.max(newest, statSync(path.join(e.parentPath, e.name)).mtimeMs);
+  }
+  return newest;
+}
+
+/**
+ * bin/obelisk with the compiled dist/lib it runs, copied for this file. Other engineers' `npm test`
+ * (tsc) rewrites dist/ at any moment, and a process starting mid-rewrite fails to link its modules
+ * ("internal error: … does not provide an export named …"), which has nothing to do with what is
+ * tested here. package.json is copied (the version; the package root), node_modules and lib/ (the
+ * guest preludes read at run time) are linked. Copied once dist/ has been still for 2 s, and again
+ * if it changed during the copy.
+ */
+async function snapshotBin(): Promise<string> {
+  const dist = path.join(ROOT, 'dist', 'lib');
+  for (let attempt = 0; ; attempt++) {
+    const before = newestMtime(dist);
+    const still = Date.now() - before;
+    if (still < 2000 && attempt < 20) {
+      await new Promise((r) => setTimeout(r, 2000 - still));
+      continue;
+    }
+    const snap = tempDir('obelisk-bin-');
+    cpSync(dist, path.join(snap, 'dist', 'lib'), { recursive: true });
+    mkdirSync(path.join(snap, 'bin'));
+    copyFileSync(path.join(ROOT, 'bin', 'obelisk'), path.join(snap, 'bin', 'obelisk'));
+    copyFileSync(path.join(ROOT, 'package.json'), path.join(snap, 'package.json'));
+    symlinkSync(path.join(ROOT, 'node_modules'), path.join(snap, 'node_modules'), 'dir');
+    symlinkSync(path.join(ROOT, 'lib'), path.join(snap, 'lib'), 'dir');
+    if (newestMtime(dist) === before || attempt >= 20) return path.join(snap, 'bin', 'obelisk');
+  }
+}
+
+beforeAll(async () => {
+  BIN = await snapshotBin();
   dir = tempDir('obelisk-process-');
   writeFileSync(path.join(dir, 'obelisk.toml'), `cache_dir = "${path.join(ROOT, '.cache')}"\n${COMPONENTS}${MORE_COMPONENTS}`);
 });
 afterAll(() => {
+  for (const c of children) c.kill('SIGKILL');
   for (const d of temps.splice(0)) rmSync(d, { recursive: true, force: true });
 });
 
