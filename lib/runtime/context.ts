@@ -84,7 +84,6 @@ export class WorkflowContext {
   private readonly processed = new Map<string, Response>();
   private readonly stubbed = new Map<string, string>();
   private timeMs: number;
-  private readonly idRandom: SeededRandom;
   /** History events replayed or recorded so far in this run, and log lines since the last one. */
   private eventCount = 0;
   private logOrdinal = 0;
@@ -93,13 +92,17 @@ export class WorkflowContext {
   constructor(private readonly o: ContextOptions) {
     this.executionId = o.executionId;
     this.timeMs = parseIsoTime(o.created.at);
-    this.idRandom = new SeededRandom(`${o.executionId}/ids`);
     this.addResponses(o.inbox);
   }
 
   /** Milliseconds: the workflow's deterministic notion of now (invariant 4). */
   now(): number {
     return this.timeMs;
+  }
+
+  /** Randomness for the next history event: seeded by the execution id and the event's position. */
+  private drawRandom(purpose: string): SeededRandom {
+    return new SeededRandom(`${this.executionId}/${purpose}/${this.eventCount}`);
   }
 
   isReplaying(): boolean {
@@ -307,19 +310,24 @@ export class WorkflowContext {
 
   // ------------------------------------------------------------------ persisted values, schedule, stub
 
-  persist(kind: PersistKind, compute: () => JsonValue, backtrace?: Backtrace): JsonValue {
-    const value = this.isReplaying() ? null : compute();
+  /**
+   * A value drawn once and recorded. `compute` gets randomness seeded by the execution id and the
+   * draw's position in the history, so a draw in a later run is a new draw, never a repeat of the
+   * first one (a run replays the earlier draws without drawing).
+   */
+  persist(kind: PersistKind, compute: (random: SeededRandom) => JsonValue, backtrace?: Backtrace): JsonValue {
+    const value = this.isReplaying() ? null : compute(this.drawRandom('random'));
     const { event } = this.step({ type: 'persisted', at: '', kind, value, ...bt(backtrace) }, ['value']);
     return event.type === 'persisted' ? event.value : value;
   }
 
   /** A fresh top-level execution id drawn from randomness seeded by this execution (invariant 3). */
   generateExecutionId(backtrace?: Backtrace): ExecutionId {
-    return this.persist({ fn: 'execution-id-generate' }, () => newExecutionId(this.o.clock.now(), this.idRandom), backtrace) as ExecutionId;
+    return this.persist({ fn: 'execution-id-generate' }, () => newExecutionId(this.o.clock.now(), this.drawRandom('ids')), backtrace) as ExecutionId;
   }
 
   schedule(ffqn: string, params: JsonValue[], scheduleAt: JsonValue, backtrace?: Backtrace, presetId?: ExecutionId): ExecutionId {
-    const id = presetId ?? newExecutionId(this.o.clock.now(), this.idRandom);
+    const id = presetId ?? newExecutionId(this.o.clock.now(), this.drawRandom('ids'));
     const scheduledAt = isoTime(expiryOf(scheduleAt, this.o.clock.now()));
     const { event, isNew } = this.step({ type: 'scheduled', at: '', execution_id: id, ffqn, params, schedule_at: scheduleAt, ...bt(backtrace) }, ['execution_id']);
     if (event.type !== 'scheduled') throw new BugError('step returned a different event type');

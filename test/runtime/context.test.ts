@@ -123,7 +123,9 @@ describe('WorkflowContext', () => {
     ctx.closeJoinSet(js.ok);
     const { events, effects } = ctx.takePending();
     expect(events.at(-1)).toMatchObject({ type: 'join-set-closed', cancelled: [`${ID}.g:1_1`], dropped: [d.id] });
-    expect(effects[0]).toEqual({ type: 'cancel', id: `${ID}.g:1_1` });
+    // The child is created before it is cancelled: a cancel must reach a child that exists.
+    expect(effects.map((e) => e.type)).toEqual(['create-child', 'cancel']);
+    expect(effects[1]).toEqual({ type: 'cancel', id: `${ID}.g:1_1` });
     const replay = context(events, [], new ManualClock(Date.UTC(2030, 0, 1)));
     const js2 = replay.createJoinSet('generated', undefined) as { ok: JoinSetId };
     expect(replay.now()).toBe(Date.UTC(2026, 0, 1, 0, 0, 5));

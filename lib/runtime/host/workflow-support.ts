@@ -10,7 +10,6 @@ import { isExecutionId } from '../../model/ids.js';
 import { parseFfqn, formatFfqn } from '../../model/ffqn.js';
 import { parseJson, stringifyJson, type JsonValue } from '../../model/json.js';
 import type { Backtrace } from '../../model/events.js';
-import { SeededRandom } from '../../model/random.js';
 import { backtraceToJson, datetimeOf, hostErr, hostOk, outcomeIsOk, scheduleAtToJson, type Targets, type ValueCodec } from './values.js';
 
 type Variant = { tag: string; val?: unknown };
@@ -64,17 +63,16 @@ function joinNextValue(r: JoinNextResult) {
 
 export function workflowSupport(deps: HostDeps, JoinSet: ReturnType<typeof joinSetClass>) {
   const { ctx, targets } = deps;
-  const random = new SeededRandom(`${ctx.executionId}/random`);
   const jsOf = (h: InstanceType<typeof JoinSet>): JoinSetId => h.joinSetId;
 
   const fns = {
     executionIdCurrent: () => ({ id: ctx.executionId }),
     randomU64: (min: bigint, max: bigint, bt?: unknown) =>
-      BigInt(ctx.persist({ fn: 'random-u64', min, max_exclusive: max }, () => random.bigintBelow(min, max), b(bt)) as number | bigint),
+      BigInt(ctx.persist({ fn: 'random-u64', min, max_exclusive: max }, (random) => random.bigintBelow(min, max), b(bt)) as number | bigint),
     randomU64Inclusive: (min: bigint, max: bigint, bt?: unknown) =>
-      BigInt(ctx.persist({ fn: 'random-u64-inclusive', min, max_inclusive: max }, () => random.bigintBelow(min, max + 1n), b(bt)) as number | bigint),
+      BigInt(ctx.persist({ fn: 'random-u64-inclusive', min, max_inclusive: max }, (random) => random.bigintBelow(min, max + 1n), b(bt)) as number | bigint),
     randomString: (minLength: number, maxLengthExclusive: number, bt?: unknown) =>
-      ctx.persist({ fn: 'random-string', min_length: minLength, max_length_exclusive: maxLengthExclusive }, () => {
+      ctx.persist({ fn: 'random-string', min_length: minLength, max_length_exclusive: maxLengthExclusive }, (random) => {
         const len = Number(random.bigintBelow(BigInt(minLength), BigInt(maxLengthExclusive)));
         let s = '';
         for (let i = 0; i < len; i++) s += ALPHANUMERIC[Number(random.bigintBelow(0n, 62n))];
