@@ -43,7 +43,7 @@ export async function replayExecution(catalog: Catalog, codec: ValueCodec, input
   if (!finished && !input.includePending) return { id, status: 'skipped', reason: 'not finished' };
   const entry = catalog.resolve(created.ffqn);
   if (!entry) return { id, status: 'diverged', index: 1, message: `function ${created.ffqn} is not exported by any configured component` };
-  if (entry.kind !== 'workflow') return { id, status: 'skipped', reason: `${entry.kind}s are not replayed` };
+  if (entry.kind !== 'workflow') return { id, status: 'skipped', reason: `${entry.kind === 'activity' ? 'activities' : 'stub activities'} are not replayed` };
   const history: RecordedEvent[] = [];
   events.forEach((event, i) => {
     if (isHistoryEvent(event)) history.push({ event, index: i + 1 });
