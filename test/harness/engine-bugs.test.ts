@@ -1,6 +1,6 @@
 /**
  * Engine bugs the property harness found, each as the smallest program that showed it. Fixed ones
- * are regression tests (1 to 4, fixed in 4a711ce); an open one is `it.fails` (the repository's
+ * are regression tests (1 to 4 fixed in 4a711ce, 5 in 08f2ced); an open one is `it.fails` (the repository's
  * way to keep a known bug visible without a red suite): it asserts the correct behaviour and fails
  * today; once fixed it passes, `it.fails` turns red, and `.fails` comes off. The comments say what
  * is or was wrong.
@@ -141,7 +141,7 @@ describe('engine bugs found by the harness', () => {
   // execution-id-generate the same random part (the same id within one millisecond); under await
   // the same program draws different values, so the two strategies record different histories.
   // Fix: advance the streams on replay too (or seed each draw with its position in the history).
-  it.fails('5: random draws after a replay are new draws, not the first one again', async () => {
+  it('5: random draws after a replay are new draws, not the first one again', async () => {
     const { root } = await run([
       { op: 'random-u64', min: 0, max: 1_000_000_000 },
       { op: 'call', fn: 'activity.echo', args: ['x'] }, // blocks: the next draw is in a new run
