@@ -84,6 +84,8 @@ export class WorkflowContext {
   private readonly processed = new Map<string, Response>();
   private readonly stubbed = new Map<string, string>();
   private timeMs: number;
+  /** The time of the last event known to be in the log: replayed, or handed out to be persisted. */
+  private persistedMs: number;
   /** History events replayed or recorded so far in this run, and log lines since the last one. */
   private eventCount = 0;
   private logOrdinal = 0;
@@ -92,6 +94,7 @@ export class WorkflowContext {
   constructor(private readonly o: ContextOptions) {
     this.executionId = o.executionId;
     this.timeMs = parseIsoTime(o.created.at);
+    this.persistedMs = this.timeMs;
     this.addResponses(o.inbox);
   }
 
@@ -139,6 +142,8 @@ export class WorkflowContext {
   /** Drains what must be persisted: effects first, then events (invariant 2). */
   takePending(): { events: HistoryEvent[]; effects: Effect[] } {
     const out = { events: this.pending.splice(0), effects: this.effects.splice(0) };
+    const last = out.events.at(-1);
+    if (last) this.persistedMs = parseIsoTime(last.at);
     return out;
   }
 
@@ -323,11 +328,14 @@ export class WorkflowContext {
 
   /** A fresh top-level execution id drawn from randomness seeded by this execution (invariant 3). */
   generateExecutionId(backtrace?: Backtrace): ExecutionId {
-    return this.persist({ fn: 'execution-id-generate' }, () => newExecutionId(this.o.clock.now(), this.drawRandom('ids')), backtrace) as ExecutionId;
+    return this.persist({ fn: 'execution-id-generate' }, () => newExecutionId(this.timeMs, this.drawRandom('ids')), backtrace) as ExecutionId;
   }
 
   schedule(ffqn: string, params: JsonValue[], scheduleAt: JsonValue, backtrace?: Backtrace, presetId?: ExecutionId): ExecutionId {
-    const id = presetId ?? newExecutionId(this.o.clock.now(), this.drawRandom('ids'));
+    // From what a re-run reproduces (the time of the last event in the log and the draw's position),
+    // not the clock: a run that created the execution but could not record it schedules the same id
+    // again, not a second execution.
+    const id = presetId ?? newExecutionId(this.persistedMs, this.drawRandom('ids'));
     const scheduledAt = isoTime(expiryOf(scheduleAt, this.o.clock.now()));
     const { event, isNew } = this.step({ type: 'scheduled', at: '', execution_id: id, ffqn, params, schedule_at: scheduleAt, ...bt(backtrace) }, ['execution_id']);
     if (event.type !== 'scheduled') throw new BugError('step returned a different event type');
@@ -386,6 +394,7 @@ export class WorkflowContext {
       this.eventCount++;
       this.logOrdinal = 0;
       this.timeMs = parseIsoTime(recorded.event.at);
+      this.persistedMs = this.timeMs;
       return { event: recorded.event, isNew: false };
     }
     const nowMs = Math.max(this.o.clock.now(), this.timeMs);

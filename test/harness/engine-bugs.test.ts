@@ -164,7 +164,7 @@ describe('engine bugs found by the harness', () => {
   // execution more than the case had). Children do not have this problem: their ids come from the
   // parent, the join set and the index. Fix: derive the id from what replay reproduces (the time
   // of the last recorded event instead of the clock).
-  it.fails('6: a schedule step re-run after its run could not be persisted schedules one execution, not two', async () => {
+  it('6: a schedule step re-run after its run could not be persisted schedules one execution, not two', async () => {
     const dir = mkdtempSync(path.join(path.dirname(tmpdir()), 'obelisk-engine-bug-'));
     const stateDir = path.join(dir, 'state');
     const hotConfig = writeConfig(dir, { ...IN_PROCESS, strategy: 'await', workflowLockMs: 30_000, stateDir }, 'await.toml');
