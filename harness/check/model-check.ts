@@ -24,15 +24,19 @@ function describe(outcome: Outcome): string {
   return 'failed' in outcome ? `an execution failure (${outcome.failed})` : canonical(outcome);
 }
 
+type FinishedLine = { result?: unknown; failure?: { kind: string } };
+
 /** Whether a finished line ends as the model's outcome says. */
-function sameOutcome(expected: Outcome, fin: { result?: unknown; failure?: { kind: string } }, parseOk: boolean): boolean {
+function sameOutcome(expected: Outcome, fin: FinishedLine): boolean {
   if ('failed' in expected) return fin.failure?.kind === expected.failed;
   const result = fin.result as Record<string, unknown> | undefined;
   if (!result) return false;
   if ('err' in expected) return 'err' in result && matches(expected.err, result.err);
-  if (!('ok' in result)) return false;
-  if (!parseOk) return matches(expected.ok, result.ok);
-  return typeof result.ok === 'string' && matches(expected.ok, result.ok);
+  return 'ok' in result && matches(expected.ok, result.ok);
+}
+
+function ending(fin: FinishedLine): string {
+  return canonical(fin.result ?? fin.failure);
 }
 
 export function checkAgainstModel(root: RootCase, state: StateView, opts: ModelOptions): { problems: string[]; model: ModelRun } {
@@ -54,10 +58,10 @@ export function checkAgainstModel(root: RootCase, state: StateView, opts: ModelO
         actual = undefined;
       }
       if (!matches(run.values, actual)) {
-        problems.push(`${run.id}: result differs from the model:\n  model:  ${canonical(run.values)}\n  engine: ${canonical((fin as { result?: unknown }).result ?? (fin as { failure?: unknown }).failure)}`);
+        problems.push(`${run.id}: result differs from the model:\n  model:  ${canonical(run.values)}\n  engine: ${ending(fin as FinishedLine)}`);
       }
-    } else if (!sameOutcome(run.outcome, fin as never, false)) {
-      problems.push(`${run.id}: the model expects ${describe(run.outcome)}, the engine finished ${canonical((fin as { result?: unknown }).result ?? (fin as { failure?: unknown }).failure)}`);
+    } else if (!sameOutcome(run.outcome, fin as FinishedLine)) {
+      problems.push(`${run.id}: the model expects ${describe(run.outcome)}, the engine finished ${ending(fin as FinishedLine)}`);
     }
     const actual = historyOf(x.events);
     const n = Math.max(actual.length, run.history.length);
@@ -68,19 +72,19 @@ export function checkAgainstModel(root: RootCase, state: StateView, opts: ModelO
       }
     }
     for (const c of run.children) {
-      const cf = finishedOf(state.get(c.id));
-      if (!cf) continue; // invariant 7 reports unfinished children
+      const cf = finishedOf(state.get(c.id)) as FinishedLine | undefined;
+      if (!cf) continue; // invariant 8 reports unfinished children
       if (c.run) visit(c.run);
-      else if (!sameOutcome(c.outcome, cf as never, false) && !(c.cancellable && (cf as { failure?: { kind: string } }).failure?.kind === 'cancelled')) {
-        problems.push(`${c.id}: the model expects ${describe(c.outcome)}, the engine finished ${canonical((cf as { result?: unknown }).result ?? (cf as { failure?: unknown }).failure)}`);
+      else if (!sameOutcome(c.outcome, cf) && !(c.cancellable && cf.failure?.kind === 'cancelled')) {
+        problems.push(`${c.id}: the model expects ${describe(c.outcome)}, the engine finished ${ending(cf)}`);
       }
     }
     const scheduled = x.events.filter((e) => e.type === 'scheduled');
     run.scheduled.forEach((s, i) => {
       const e = scheduled[i];
       if (!e || e.type !== 'scheduled') return; // the history comparison reports it
-      const sf = finishedOf(state.get(e.execution_id));
-      if (sf && !sameOutcome(s.outcome, sf as never, false)) problems.push(`${e.execution_id} (scheduled): the model expects ${describe(s.outcome)}, the engine finished ${canonical((sf as { result?: unknown }).result ?? (sf as { failure?: unknown }).failure)}`);
+      const sf = finishedOf(state.get(e.execution_id)) as FinishedLine | undefined;
+      if (sf && !sameOutcome(s.outcome, sf)) problems.push(`${e.execution_id} (scheduled): the model expects ${describe(s.outcome)}, the engine finished ${ending(sf)}`);
     });
   };
   visit(model);
