@@ -1,9 +1,8 @@
 /**
- * Engine bugs the property harness found, each as the smallest program that showed it. Fixed ones
- * are regression tests (1 to 4 fixed in 4a711ce, 5 in 08f2ced); an open one is `it.fails` (the repository's
- * way to keep a known bug visible without a red suite): it asserts the correct behaviour and fails
- * today; once fixed it passes, `it.fails` turns red, and `.fails` comes off. The comments say what
- * is or was wrong.
+ * Engine bugs the property harness found, each as the smallest program that showed it, kept as
+ * regression tests (1 to 4 fixed in 4a711ce, 5 in 08f2ced, 6 in fce8068; each was `it.fails`, the
+ * repository's way to keep a known bug visible without a red suite, until its fix). The comments
+ * say what was wrong.
  *
  * The engines here live outside the test file's watched temporary folder and are removed at the
  * end: what they leave does not replay (bug 2), which the shared check would report for every test.

@@ -24,9 +24,7 @@ import type { Program } from '../../harness/model/script-model.js';
 
 const MODEL = { spinTimeoutMs: PROCESSES.activityLockMs };
 // Short programs, no timeouts (each costs 3 attempts of 2.5 s; the in-process properties have them).
-// No `schedule` until bug 6 of engine-bugs.test.ts is fixed: a run killed or fenced off after it
-// created a scheduled execution, before its log said so, makes the re-run schedule a second one.
-const PROGRAMS = { ...DEFAULT_PROGRAM_OPTIONS, maxActions: 5, timeouts: false, schedules: false };
+const PROGRAMS = { ...DEFAULT_PROGRAM_OPTIONS, maxActions: 5, timeouts: false };
 const rootsArb = fc.array(programArb(PROGRAMS), { minLength: 1, maxLength: 3 });
 const strategyArb = fc.constantFrom<'interrupt' | 'await'>('interrupt', 'await');
 
