@@ -203,7 +203,7 @@ export class Engine {
    * timer, or found by polling the inbox) or until the lease would run out (then interrupted).
    */
   private async advanceHot(lease: Lease, runId: RunId, created: Created, entry: CatalogEntry, inbox: InboxMessage[], history: RecordedEvent[]): Promise<StepOutcome> {
-    const { clock, store } = this.deps;
+    const { clock } = this.deps;
     const id = lease.id as ExecutionId;
     const cfg = entry.component.config;
     const leaseMs = cfg.kind === 'workflow' ? cfg.exec.lockExpiryMs : 1000;
@@ -217,7 +217,10 @@ export class Engine {
       ...(this.deps.simulatedClock ? { fixedNowMs: clock.now() } : {}),
     };
     const log = this.deps.logSink?.(id);
-    const run = await this.deps.hot!.run(request, {
+    this.hotWaits.started(id);
+    let run: RunResult;
+    try {
+      run = await this.deps.hot!.run(request, {
       onLog: (level, message, atMs, position) => log?.(level as never, message, atMs, position),
       onBlocked: (m, hotRun) => {
         persisted = persisted.then(async () => {
@@ -227,17 +230,21 @@ export class Engine {
           if (m.effects.length) this.workSignal.notify();
           // Renew only when the lease is half spent: each renewal is a `locked` line in the log.
           if (lease.expiresAtMs - clock.now() < leaseMs / 2) await lease.renew(leaseMs);
+          // Responses delivered in this process while the workflow ran were buffered: park offers them.
           const wait = this.hotWaits.park(id, hotRun, seen);
           this.workSignal.notify();
-          wait.timers.push(setTimeout(() => this.hotWaits.interrupt(id), Math.max(1, leaseMs * 0.8)));
+          if (wait.settled) return; // resumed at once from the buffer: nothing to wait for
+          wait.timers.push(setTimeout(() => this.hotWaits.interrupt(id), Math.max(1, leaseMs * 0.8)).unref());
+          // Delays coming due, and responses written by other processes, are looked for on the disk.
           const check = async () => {
-            const due = await this.deliverDueDelays(id, events, (await store.read(id)).inbox);
-            const { inbox: all } = await store.read(id);
-            this.hotWaits.offer(id, [...all, ...due], clock.now());
+            const inbox = await lease.readInbox();
+            const due = await this.deliverDueDelays(id, events, inbox);
+            this.hotWaits.offer(id, [...inbox, ...due], clock.now());
           };
-          if (m.until !== undefined) wait.timers.push(setTimeout(() => void check().catch(() => this.hotWaits.interrupt(id)), Math.max(0, m.until - clock.now())));
-          wait.timers.push(setInterval(() => void check().catch(() => this.hotWaits.interrupt(id)), 100));
-          await check();
+          const checkLater = (ms: number) => setTimeout(() => void check().catch(() => this.hotWaits.interrupt(id)), ms).unref();
+          if (m.until !== undefined) wait.timers.push(checkLater(Math.max(0, m.until - clock.now())));
+          wait.timers.push(setInterval(() => void check().catch(() => this.hotWaits.interrupt(id)), 100).unref());
+          if (m.until !== undefined && m.until <= clock.now()) await check();
         }).catch(() => {
           // Nothing may have been parked (the append failed, e.g. the lease was taken over): end
           // the run itself, or the worker would wait for an answer forever.
@@ -246,7 +253,10 @@ export class Engine {
         });
       },
     });
-    await persisted;
+      await persisted;
+    } finally {
+      this.hotWaits.ended(id);
+    }
     return this.endRun(lease, runId, created, run);
   }
 

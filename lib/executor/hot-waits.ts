@@ -22,21 +22,37 @@ export function messageKey(m: InboxMessage): string {
 
 export class HotWaits {
   private readonly waits = new Map<ExecutionId, HotWait>();
+  /** Workflows running hot here but not parked now: responses offered meanwhile wait in a buffer. */
+  private readonly running = new Map<ExecutionId, InboxMessage[]>();
+
+  /** A hot run starts (offers are buffered until it parks) or ends. */
+  started(id: ExecutionId): void {
+    this.running.set(id, []);
+  }
+  ended(id: ExecutionId): void {
+    this.running.delete(id);
+  }
 
   get size(): number {
     return this.waits.size;
   }
 
+  /** Parks a wait; responses buffered while the workflow ran are offered at once. */
   park(id: ExecutionId, run: HotRun, seen: Set<string>): HotWait {
     const w: HotWait = { run, seen, timers: [], settled: false };
     this.waits.set(id, w);
+    const buffered = this.running.get(id);
+    if (buffered?.length) this.offer(id, buffered.splice(0));
     return w;
   }
 
   /** Offers messages to a parked workflow; returns true when it was resumed. */
   offer(id: ExecutionId, messages: InboxMessage[], nowMs?: number): boolean {
     const w = this.waits.get(id);
-    if (!w || w.settled) return false;
+    if (!w || w.settled) {
+      this.running.get(id)?.push(...messages);
+      return false;
+    }
     if (messages.some((m) => m.type === 'cancel-requested')) {
       this.interrupt(id);
       return true;

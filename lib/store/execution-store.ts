@@ -62,6 +62,13 @@ export class ExecutionStore {
   private readonly logs = new LogCache();
   /** Markers seen by due() per execution, taken (and deleted) by the next lease of that execution. */
   private observed = new Map<ExecutionId, string[]>();
+  /**
+   * Executions this store holds a lease on right now. A response delivered to one needs no wake-up
+   * marker: its lease's expiry marker covers a crash, and releasing the lease wakes it for any
+   * response it left unhandled. (A hot parent receiving a thousand children's results would
+   * otherwise grow due/ by a thousand markers.)
+   */
+  private readonly leasedHere = new Set<ExecutionId>();
   /** Executions found held by another run: the expiry marker that run created (skip while it exists). */
   private held = new Map<ExecutionId, string>();
   /** Executions whose log or inbox could not be read: due() skips them and reports why, until they read again. */
@@ -86,6 +93,7 @@ export class ExecutionStore {
       readInbox: (paths) => this.inboxes.read(paths),
       logs: this.logs,
       deliverToParent: (child, created, finished) => this.deliverToParent(child, created, finished),
+      leaseEnding: (id) => this.leasedHere.delete(id),
     };
   }
 
@@ -211,6 +219,7 @@ export class ExecutionStore {
         const stale = implied === undefined ? observed : [...observed, markerName(implied, id)];
         this.index.remove(stale.filter((m) => m !== got.expiryMarker));
         this.held.delete(id);
+        this.leasedHere.add(id);
         return new Lease(this.ctx, {
           id, runId: req.runId, componentDigest: req.componentDigest, paths, file: got.file,
           events: got.events, inbox: this.inboxes.read(paths), offset: got.offset, expiresAtMs: got.expiresMs, expiryMarker: got.expiryMarker,
@@ -228,7 +237,7 @@ export class ExecutionStore {
       const { wrote, file } = await writeInbox(this.fs, paths, id, msg, this.durable);
       // After a duplicate too, unless this store wrote the marker itself: the first deliverer may
       // have crashed between the inbox file and its marker.
-      if (wrote || !this.delivered.has(file)) {
+      if ((wrote || !this.delivered.has(file)) && !this.leasedHere.has(id)) {
         this.index.createFresh(this.clock.now(), id);
         await this.index.sync();
         if (this.delivered.size >= MAX_REMEMBERED) this.delivered.clear();

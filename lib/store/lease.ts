@@ -40,6 +40,8 @@ export interface LeaseContext {
   readonly logs: LogCache;
   /** Delivers a finished child's outcome to its parent (inbox file, then a wake-up marker). */
   deliverToParent(child: ExecutionId, created: Created, finished: Finished): Promise<void>;
+  /** Told first thing when a release begins: from then on deliveries write wake-up markers again. */
+  leaseEnding?(id: ExecutionId): void;
 }
 
 export interface LeaseInit {
@@ -141,6 +143,9 @@ export class Lease {
    */
   release(last?: ReleaseEvent, nextDueMs?: number): Promise<void> {
     return this.serial(async () => {
+      // Before the inbox is read below: a delivery that skipped its marker because this lease was
+      // held wrote its inbox file before checking, so the read below sees it (no lost wake-up).
+      this.ctx.leaseEnding?.(this.id);
       if (this.status === 'released') return;
       try {
         if (this.status !== 'held') {
