@@ -51,6 +51,9 @@ export function count(summary: TickSummary, outcome: StepOutcome | null): void {
   else summary.finishedErr++;
 }
 
+/** How many due executions one listing of the due index hands out. */
+const BATCH = 256;
+
 export async function tick(engine: Engine, opts: TickOptions): Promise<TickSummary> {
   const started = performance.now();
   const elapsed = opts.elapsed ?? (() => performance.now() - started);
@@ -59,6 +62,7 @@ export async function tick(engine: Engine, opts: TickOptions): Promise<TickSumma
   // An execution that could not be advanced is not retried within this tick: no busy loop.
   const passedOver = new Set<ExecutionId>();
   const { store, clock } = engine.deps;
+  let batch: ExecutionId[] = [];
 
   const start = (id: ExecutionId) => {
     const p = engine.advance(id).then(
@@ -84,9 +88,13 @@ export async function tick(engine: Engine, opts: TickOptions): Promise<TickSumma
     const room = opts.concurrency + engine.hotWaits.size - inFlight.size;
     let started = 0;
     if (room > 0) {
-      const due = (await store.due(clock.now(), room + inFlight.size + passedOver.size))
-        .filter((id) => !inFlight.has(id) && !passedOver.has(id) && !engine.isBusy(id))
-        .slice(0, room);
+      // Listing due/ costs the whole pending set: take a batch, list again when it is used up.
+      if (batch.length === 0) batch = await store.due(clock.now(), BATCH + passedOver.size);
+      const due: ExecutionId[] = [];
+      while (due.length < room && batch.length > 0) {
+        const id = batch.shift()!;
+        if (!inFlight.has(id) && !passedOver.has(id) && !engine.isBusy(id)) due.push(id);
+      }
       for (const id of due) start(id);
       started = due.length;
       if (started === 0 && inFlight.size === 0) {
