@@ -63,12 +63,14 @@ export class ExecutionStore {
   /** Markers seen by due() per execution, taken (and deleted) by the next lease of that execution. */
   private observed = new Map<ExecutionId, string[]>();
   /**
-   * Executions this store holds a lease on right now. A response delivered to one needs no wake-up
-   * marker: its lease's expiry marker covers a crash, and releasing the lease wakes it for any
-   * response it left unhandled. (A hot parent receiving a thousand children's results would
-   * otherwise grow due/ by a thousand markers.)
+   * Executions this store holds a lease on, with its expiry. A response delivered to one while the
+   * lease has not expired needs no wake-up marker: its lease's expiry marker covers a crash, and
+   * releasing the lease wakes it for any response it left unhandled; another process can take it
+   * over only after the expiry, and then reads the inbox, which was written before this check.
+   * (A hot parent receiving a thousand children's results would otherwise grow due/ by a thousand
+   * markers.) Past the expiry the marker is written, as for any execution.
    */
-  private readonly leasedHere = new Set<ExecutionId>();
+  private readonly leasedHere = new Map<ExecutionId, number>();
   /** Executions found held by another run: the expiry marker that run created (skip while it exists). */
   private held = new Map<ExecutionId, string>();
   /** Executions whose log or inbox could not be read: due() skips them and reports why, until they read again. */
@@ -94,6 +96,9 @@ export class ExecutionStore {
       logs: this.logs,
       deliverToParent: (child, created, finished) => this.deliverToParent(child, created, finished),
       leaseEnding: (id) => this.leasedHere.delete(id),
+      leaseRenewed: (id, expiresMs) => {
+        if (this.leasedHere.has(id)) this.leasedHere.set(id, expiresMs);
+      },
     };
   }
 
@@ -219,7 +224,7 @@ export class ExecutionStore {
         const stale = implied === undefined ? observed : [...observed, markerName(implied, id)];
         this.index.remove(stale.filter((m) => m !== got.expiryMarker));
         this.held.delete(id);
-        this.leasedHere.add(id);
+        this.leasedHere.set(id, got.expiresMs);
         return new Lease(this.ctx, {
           id, runId: req.runId, componentDigest: req.componentDigest, paths, file: got.file,
           events: got.events, inbox: this.inboxes.read(paths), offset: got.offset, expiresAtMs: got.expiresMs, expiryMarker: got.expiryMarker,
@@ -237,7 +242,8 @@ export class ExecutionStore {
       const { wrote, file } = await writeInbox(this.fs, paths, id, msg, this.durable);
       // After a duplicate too, unless this store wrote the marker itself: the first deliverer may
       // have crashed between the inbox file and its marker.
-      if ((wrote || !this.delivered.has(file)) && !this.leasedHere.has(id)) {
+      const heldHere = (this.leasedHere.get(id) ?? 0) > this.clock.now();
+      if ((wrote || !this.delivered.has(file)) && !heldHere) {
         this.index.createFresh(this.clock.now(), id);
         await this.index.sync();
         if (this.delivered.size >= MAX_REMEMBERED) this.delivered.clear();

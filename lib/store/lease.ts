@@ -42,6 +42,8 @@ export interface LeaseContext {
   deliverToParent(child: ExecutionId, created: Created, finished: Finished): Promise<void>;
   /** Told first thing when a release begins: from then on deliveries write wake-up markers again. */
   leaseEnding?(id: ExecutionId): void;
+  /** Told when a renewal moved the lease's expiry. */
+  leaseRenewed?(id: ExecutionId, expiresMs: number): void;
 }
 
 export interface LeaseInit {
@@ -131,6 +133,7 @@ export class Lease {
       index.remove([...this.ownMarkers]);
       this.ownMarkers = new Set([marker]);
       this.expiresMs = expires;
+      this.ctx.leaseRenewed?.(this.id, expires);
     });
   }
 
