@@ -140,10 +140,22 @@ export class Engine {
     const cfg = entry.component.config;
     if (cfg.kind !== 'activity_wasm') throw new Error(`not an activity: ${entry.ffqn}`);
     const failures = lease.events.filter((e) => e.type === 'temporarily-failed' || e.type === 'temporarily-timed-out').length;
+    const lines = { stdout: '', stderr: '' };
+    const target = (stream: 'stdout' | 'stderr') => (stream === 'stdout' ? cfg.forwardStdout : cfg.forwardStderr);
     const result = await this.deps.activities.run(entry, created.params, {
       timeoutMs: cfg.exec.lockExpiryMs,
-      output: (stream, text) => this.forward(lease.id as ExecutionId, stream, stream === 'stdout' ? cfg.forwardStdout : cfg.forwardStderr, text),
+      output: (stream, text) => {
+        // Stored output is whole lines (the guest's writes arrive in arbitrary chunks).
+        if (target(stream) !== 'db') return this.forward(lease.id as ExecutionId, stream, target(stream), text);
+        lines[stream] += text;
+        let nl: number;
+        while ((nl = lines[stream].indexOf('\n')) >= 0) {
+          this.forward(lease.id as ExecutionId, stream, 'db', lines[stream].slice(0, nl));
+          lines[stream] = lines[stream].slice(nl + 1);
+        }
+      },
     });
+    for (const stream of ['stdout', 'stderr'] as const) if (lines[stream]) this.forward(lease.id as ExecutionId, stream, 'db', lines[stream]);
     const err = entry.fn.result?.kind === 'result' ? entry.fn.result.err : null;
     const decision = decide(result, failures, cfg, err?.kind === 'variant');
     const now = this.deps.clock.now();
@@ -262,7 +274,7 @@ export class Engine {
 
   /** An activity's stdout/stderr, as `forward_stdout`/`forward_stderr` say: stored (db), the host's stream, or dropped. */
   private forward(id: ExecutionId, stream: 'stdout' | 'stderr', target: 'none' | 'stdout' | 'stderr' | 'db', text: string): void {
-    if (target === 'db') this.deps.logSink?.(id)(stream, text.replace(/\n$/, ''), this.deps.clock.now());
+    if (target === 'db') this.deps.logSink?.(id)(stream, text, this.deps.clock.now());
     else if (target !== 'none') this.deps.hostOutput?.(target, text);
   }
 

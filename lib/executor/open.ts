@@ -68,6 +68,8 @@ export interface OpenOptions {
   /** Run workflows with the await strategy in worker threads (tick, server). Default true. */
   hotWorkers?: number;
   activities?: ActivityRunner;
+  /** The host's own streams, for `forward_stdout = "stdout"` and the like (the CLI passes its own). */
+  hostOutput?: (stream: 'stdout' | 'stderr', text: string) => void;
 }
 
 export async function openEngine(config: Config, opts: OpenOptions = {}): Promise<Engine> {
@@ -85,6 +87,7 @@ export async function openEngine(config: Config, opts: OpenOptions = {}): Promis
     ...(hotWorkers > 0 ? { hot: new HotWorkflowPool(hotWorkers) } : {}),
     simulatedClock: clock !== systemClock,
     logSink: (id) => outputSink(store.root, id),
+    ...(opts.hostOutput ? { hostOutput: opts.hostOutput } : {}),
   };
   return new Engine(deps);
 }

@@ -49,7 +49,11 @@ export function lazyEngine(ctx: CommandContext, config: Config, opts: EngineOpti
   const n = config.components.length;
   return {
     get: () => (opened ??= withProgress(ctx.io, `loading ${n} component${n === 1 ? '' : 's'}`,
-      () => openEngine(config, { clock: ctx.clock, ...(opts.hotWorkers === undefined ? {} : { hotWorkers: opts.hotWorkers }) }))),
+      () => openEngine(config, {
+        clock: ctx.clock, ...(opts.hotWorkers === undefined ? {} : { hotWorkers: opts.hotWorkers }),
+        // forward_stdout / forward_stderr = "stdout" | "stderr": the guest's output on this process's streams
+        hostOutput: (stream, text) => (stream === 'stdout' ? ctx.io.out(text) : ctx.io.err(text)),
+      }))),
     async close() {
       const engine = await opened?.catch(() => undefined);
       await engine?.deps.hot?.close();
