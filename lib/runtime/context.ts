@@ -385,9 +385,10 @@ export class WorkflowContext {
       const recorded = this.o.history[this.cursor]!;
       const mismatch = firstMismatch(recorded.event, call, outputs);
       if (mismatch !== undefined) {
+        const where = [sourceLine('recorded at', recorded.event), sourceLine('new code at', call)].filter(Boolean).join('\n');
         throw new NondeterminismError(
           `event ${recorded.index}: recorded ${describeEvent(recorded.event)}, but the workflow now makes ${describeEvent(call)} (${mismatch} differs)`,
-          `recorded: ${stringifyJson(stripAt(recorded.event))}\nnew code: ${stringifyJson(stripAt(call))}`,
+          `recorded: ${stringifyJson(stripAt(recorded.event))}\nnew code: ${stringifyJson(stripAt(call))}${where ? `\n${where}` : ''}`,
         );
       }
       this.cursor++;
@@ -409,6 +410,17 @@ export class WorkflowContext {
 
 function bt(backtrace: Backtrace | undefined): { backtrace?: Backtrace } {
   return backtrace === undefined || backtrace === null ? {} : { backtrace };
+}
+
+/** `recorded at src/workflow.ts:42 (run)`: the first source frame of a guest backtrace, if the guest gave one. */
+function sourceLine(label: string, e: HistoryEvent): string {
+  const bt = (e as { backtrace?: { frames?: { 'func-name'?: string; symbols?: { file?: string; line?: number; 'func-name'?: string }[] }[] } }).backtrace;
+  for (const frame of bt?.frames ?? []) {
+    for (const sym of frame.symbols ?? []) {
+      if (sym.file) return `${label} ${sym.file}${sym.line ? `:${sym.line}` : ''}${sym['func-name'] ? ` (${sym['func-name']})` : ''}`;
+    }
+  }
+  return '';
 }
 
 function stripAt(e: HistoryEvent): Record<string, unknown> {

@@ -133,3 +133,18 @@ describe('WorkflowContext', () => {
     expect(replay.submitDelay(js2.ok, { in: { seconds: 10 } }).expiresAt).toBe(Date.UTC(2026, 0, 1, 0, 0, 15));
   });
 });
+
+describe('a divergence report', () => {
+  it('names the source lines of both calls when the guest gave backtraces', () => {
+    const bt = (line: number) => ({ frames: [{ module: 'm', 'func-name': 'f', symbols: [{ 'func-name': 'run', file: 'src/workflow.ts', line }] }] });
+    const first = context([], []);
+    const js = first.createJoinSet('generated', undefined, bt(10)) as { ok: JoinSetId };
+    first.submitChild(js.ok, FIBO, [10], bt(11));
+    const history = first.takePending().events;
+    const changed = context(history, []);
+    changed.createJoinSet('generated', undefined, bt(10));
+    let err: unknown;
+    try { changed.submitChild(js.ok, FIBO, [12], bt(14)); } catch (e) { err = e; }
+    expect((err as NondeterminismError).detail).toContain('recorded at src/workflow.ts:11 (run)\nnew code at src/workflow.ts:14 (run)');
+  });
+});
