@@ -3,13 +3,18 @@
  * diverged (for CI, before a new component version ships), 0 if all replayed, 2 on usage or
  * configuration errors.
  */
-import { verifyAll } from '../../verify/verify-all.js';
+import os from 'node:os';
+import { verifyAll, verifyParallel } from '../../verify/verify-all.js';
+import { ExecutionStore } from '../../store/index.js';
 import { NotFoundError } from '../../model/errors.js';
 import type { ReplayReport } from '../../verify/replay.js';
 import { EXIT_RESULT_ERR } from '../exit.js';
 import type { CommandContext } from '../command.js';
 import { jsonLine } from '../render/format.js';
 import { withEngine } from './shared/open.js';
+
+/** Below this many executions, starting workers costs more than it saves. */
+const PARALLEL_FROM = 200;
 
 export async function run(ctx: CommandContext): Promise<number> {
   const config = await ctx.loadConfig();
@@ -18,15 +23,23 @@ export async function run(ctx: CommandContext): Promise<number> {
   const started = performance.now();
   let done = 0;
   const tty = ctx.io.errStyle.enabled;
-  const reports = await withEngine(ctx, config, (engine) => verifyAll(engine.deps.store, engine.deps.catalog, engine.deps.codec, {
+  const opts = {
     ids: [...ids], ...(ffqnPrefix ? { ffqnPrefix } : {}), includePending: ctx.options['includePending'] === true,
-    onReport: (r) => {
+    onReport: (r: ReplayReport) => {
       done++;
       if (ctx.json) ctx.io.out(jsonLine(r));
       else if (r.status === 'diverged') ctx.io.out(describe(ctx, r));
       if (tty && done % 50 === 0) ctx.io.err(`\rverified ${done}…`);
     },
-  }), { hotWorkers: 0 });
+  };
+  // Replay is CPU-bound: a large state folder is split over worker threads, one per core.
+  const store = await ExecutionStore.open({ root: config.stateDir, durability: config.durability, clock: ctx.clock });
+  let count = 0;
+  for await (const _ of store.list()) if (++count > PARALLEL_FROM) break;
+  const cores = os.availableParallelism();
+  const reports = count > PARALLEL_FROM && cores > 1
+    ? await verifyParallel(store, config.path, ctx.env, cores, opts)
+    : await withEngine(ctx, config, (engine) => verifyAll(engine.deps.store, engine.deps.catalog, engine.deps.codec, opts), { hotWorkers: 0 });
   if (tty && done >= 50) ctx.io.err('\r');
   const unmatched = ids.filter((p) => !reports.some((r) => r.id.startsWith(p)));
   if (unmatched.length > 0) {
