@@ -59,6 +59,29 @@ describe('replay of a recorded execution', () => {
     expect(r.status === 'diverged' && r.message).toContain('where the log records {"result":{"ok":56}}');
   });
 
+  it('detects a dropped response at the join-next that consumed it', async () => {
+    const at = events.findIndex((e) => e.type === 'join-next');
+    const r = await replayExecution(t.engine.deps.catalog, t.engine.deps.codec, { id, events, inbox: inbox.slice(1) });
+    expect(r).toMatchObject({ status: 'diverged', index: at + 1 });
+    expect(r.status === 'diverged' && r.message).toContain('which is not a response of join set');
+  });
+
+  it('detects reordered events at the first moved line', async () => {
+    // Swap the second join set's creation and its child request.
+    const a = events.findIndex((e) => e.type === 'join-set-created' && e.join_set_id === 'o:2-fibo');
+    const swapped = [...events];
+    [swapped[a], swapped[a + 1]] = [swapped[a + 1]!, swapped[a]!];
+    const r = await replay(swapped);
+    expect(r).toMatchObject({ status: 'diverged', index: a + 1 });
+  });
+
+  it('detects a dropped event at the line that now stands in its place', async () => {
+    const at = events.findIndex((e) => e.type === 'join-next');
+    const r = await replay(events.filter((_, i) => i !== at));
+    expect(r).toMatchObject({ status: 'diverged', index: at + 1 });
+    expect(r.status === 'diverged' && r.message).toMatch(/recorded join-set-created o:2-fibo, but the workflow now makes join-next/);
+  });
+
   it('rejects a malformed sequence', async () => {
     const r = await replay([...events, events[1]!]);
     expect(r).toMatchObject({ status: 'diverged', index: events.length });
