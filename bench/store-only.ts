@@ -1,0 +1,100 @@
+/**
+ * The store alone, called in the order the engine calls it for one child of a hot parent, with no
+ * engine, no workers and no component: what the store's own code adds to the floor (bench/floor.ts).
+ *   submit child:  store.create(child)              parent: lease.append(join-next, join-set-created, child-requested)
+ *   tick:          store.due(now)                   engine: store.read(child), store.lease(child)
+ *   activity ends: lease.readInbox() (cancel check), lease.release(finished) (delivers to the parent)
+ * The parent's wake-up marker is removed as a lease would remove it (the engine today leaves it in
+ * due/ while the parent is hot; see docs/benchmarks.md). Calls through the FileLayer are counted.
+ *   node dist/bench/store-only.js '{"children":500,"durability":"default"}'   → one JSON line
+ */
+import { mkdtempSync, rmSync, unlinkSync, readdirSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
+import { ExecutionStore, nodeFileLayer, type FileLayer, type AppendFile } from '../lib/store/index.js';
+import { newExecutionId, newRunId, oneOffJoinSetId, childExecutionId, type ExecutionId } from '../lib/model/ids.js';
+import { SeededRandom } from '../lib/model/random.js';
+import type { Created, LogEvent } from '../lib/model/events.js';
+import { isoTime, systemClock } from '../lib/model/time.js';
+import type { Durability } from './support/setup.js';
+
+export interface StoreOnlyResult {
+  childrenPerS: number;
+  /** FileLayer (and AppendFile) calls per child, by method. */
+  calls: Record<string, number>;
+}
+
+/** Wraps a FileLayer and counts its calls (and its AppendFiles' calls) by method name. */
+export function countingFileLayer(inner: FileLayer, counts: Map<string, number>): FileLayer {
+  const bump = (k: string): void => void counts.set(k, (counts.get(k) ?? 0) + 1);
+  const wrapFile = (f: AppendFile): AppendFile => new Proxy(f, {
+    get(target, prop, receiver) {
+      const v = Reflect.get(target, prop, receiver) as unknown;
+      if (typeof v !== 'function') return v;
+      return (...args: unknown[]) => {
+        bump(`file.${String(prop)}`);
+        return (v as (...a: unknown[]) => unknown).apply(target, args);
+      };
+    },
+  });
+  const out = {} as Record<string, unknown>;
+  for (const [k, v] of Object.entries(inner)) {
+    if (typeof v !== 'function') continue;
+    out[k] = (...args: unknown[]) => {
+      if (k !== 'now') bump(k);
+      const r = (v as (...a: unknown[]) => unknown).apply(inner, args);
+      return k === 'openAppend' && r ? wrapFile(r as AppendFile) : r;
+    };
+  }
+  return out as unknown as FileLayer;
+}
+
+export async function runStoreOnly(children: number, durability: Durability): Promise<StoreOnlyResult> {
+  const root = mkdtempSync(path.join(tmpdir(), 'obelisk-bench-store-only-'));
+  const counts = new Map<string, number>();
+  try {
+    const store = await ExecutionStore.open({ root, clock: systemClock, durability, fs: countingFileLayer(nodeFileLayer, counts) });
+    const random = new SeededRandom('store-only');
+    const digest = `sha256:${'0'.repeat(64)}`;
+    const now = (): string => isoTime(Date.now());
+    const parent = newExecutionId(Date.now(), random);
+    await store.create(parent, { type: 'created', at: now(), ffqn: 'template-fibo:workflow/fibo-workflow-ifc.fiboa', params: [1, children], scheduled_at: now(), component_digest: digest });
+    await store.due(Date.now());
+    const parentLease = (await store.lease(parent, { runId: newRunId(Date.now(), random), leaseMs: 600_000, componentDigest: digest }))!;
+    const dueDir = path.join(root, 'due');
+    counts.clear();
+    const t = performance.now();
+    for (let i = 1; i <= children; i++) {
+      const js = oneOffJoinSetId(i, 'fibo');
+      const child = childExecutionId(parent, js, 1);
+      const created: Created = { type: 'created', at: now(), ffqn: 'template-fibo:activity/fibo-activity-ifc.fibo', params: [1], scheduled_at: now(), parent: { execution_id: parent, join_set_id: js }, component_digest: digest };
+      await store.create(child, created);
+      const events: LogEvent[] = [
+        ...(i > 1 ? [{ type: 'join-next', at: now(), join_set_id: oneOffJoinSetId(i - 1, 'fibo'), mode: 'blocking', response: { execution_id: childExecutionId(parent, oneOffJoinSetId(i - 1, 'fibo'), 1) } } as LogEvent] : []),
+        { type: 'join-set-created', at: now(), join_set_id: js } as LogEvent,
+        { type: 'child-requested', at: now(), join_set_id: js, child_execution_id: child, ffqn: created.ffqn, params: [1] } as LogEvent,
+      ];
+      await parentLease.append(events);
+      const due = await store.due(Date.now());
+      if (!due.includes(child)) throw new Error(`store-only: ${child} not due`);
+      await store.read(child);
+      const runId = newRunId(Date.now(), random);
+      const lease = (await store.lease(child, { runId, leaseMs: 60_000, componentDigest: digest }))!;
+      await lease.readInbox();
+      await lease.release({ type: 'finished', at: now(), run_id: runId, result: { ok: 1 } });
+      // The parent consumed the response: its wake-up marker goes, as its next lease would remove it.
+      for (const name of readdirSync(dueDir)) if (!name.startsWith('.') && name.endsWith(`~${parent}`) && !name.startsWith(isoTime(parentLease.expiresAtMs).replace(/[-:]/g, ''))) unlinkSync(path.join(dueDir, name));
+    }
+    const ms = performance.now() - t;
+    const calls: Record<string, number> = {};
+    for (const [k, v] of [...counts].sort((a, b) => b[1] - a[1])) calls[k] = v / children;
+    return { childrenPerS: (children * 1000) / ms, calls };
+  } finally {
+    rmSync(root, { recursive: true, force: true });
+  }
+}
+
+if (process.argv[1] && import.meta.url.endsWith(path.basename(process.argv[1]))) {
+  const spec = JSON.parse(process.argv[2] ?? '{"children":500,"durability":"default"}') as { children: number; durability: Durability };
+  process.stdout.write(`${JSON.stringify(await runStoreOnly(spec.children, spec.durability))}\n`);
+}
