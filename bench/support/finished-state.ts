@@ -5,7 +5,7 @@
  * 100,000 of them takes about 40 s on this disk, so the folder is kept in the temporary folder and
  * reused by later runs (read-only: an idle tick writes nothing there); `--fresh` rewrites it.
  */
-import { existsSync, mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { encodeEvent } from '../../lib/model/event-codec.js';
@@ -53,6 +53,9 @@ export function finishedState(count: number, opts: { fresh?: boolean } = {}): Fi
   return { state, count, writtenS: (performance.now() - t) / 1000 };
 }
 
+/** Removes every cached folder of finished executions (any count, any version). */
 export function removeFinishedStates(): void {
-  for (const count of [100_000]) rmSync(path.join(tmpdir(), `obelisk-bench-finished-${count}-v${VERSION}`), { recursive: true, force: true });
+  for (const name of readdirSync(tmpdir())) {
+    if (name.startsWith('obelisk-bench-finished-')) rmSync(path.join(tmpdir(), name), { recursive: true, force: true });
+  }
 }
