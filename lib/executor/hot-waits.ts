@@ -22,6 +22,8 @@ export function messageKey(m: InboxMessage): string {
 
 export class HotWaits {
   private readonly waits = new Map<ExecutionId, HotWait>();
+  /** Set when the tick stops: a wait that parks from then on is interrupted at once. */
+  stopping = false;
   /** Workflows running hot here but not parked now: responses offered meanwhile wait in a buffer. */
   private readonly running = new Map<ExecutionId, InboxMessage[]>();
 
@@ -43,6 +45,7 @@ export class HotWaits {
     this.waits.set(id, w);
     const buffered = this.running.get(id);
     if (buffered?.length) this.offer(id, buffered.splice(0));
+    if (this.stopping) this.interrupt(id);
     return w;
   }
 

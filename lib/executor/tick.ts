@@ -80,6 +80,8 @@ export async function tick(engine: Engine, opts: TickOptions): Promise<TickSumma
 
   for (;;) {
     if (opts.signal?.aborted || elapsed() >= opts.maxDurationMs) {
+      // Parked workflows end their run as blocked now, and so does any that parks from here on.
+      engine.hotWaits.stopping = true;
       engine.hotWaits.interruptAll();
       summary.stoppedEarly = (await store.due(clock.now(), 1)).length > 0 || inFlight.size > 0;
       break;
@@ -112,6 +114,7 @@ export async function tick(engine: Engine, opts: TickOptions): Promise<TickSumma
     await Promise.race([...inFlight.values(), engine.workSignal.wait(), ...(engine.hotWaits.size > 0 ? [sleep(50)] : [])]);
   }
   await Promise.all(inFlight.values());
+  engine.hotWaits.stopping = false;
   return summary;
 }
 
