@@ -65,6 +65,27 @@ describe('replay against a changed workflow', () => {
     expect(r.status === 'diverged' && r.message).toMatch(/recorded join-set-created o:\d+-echo, but the workflow now makes join-set-created o:\d+-fail/);
   });
 
+  it('an extra call is detected, in the middle or after the recorded end', async () => {
+    const middle = structuredClone(PROGRAM);
+    middle.splice(3, 0, { op: 'call', fn: 'activity.echo', args: ['extra'] } as never);
+    expect(await replayWith(middle)).toMatchObject({ status: 'diverged' });
+    const after = [...structuredClone(PROGRAM), { op: 'call', fn: 'activity.echo', args: ['extra'] }];
+    const r = await replayWith(after);
+    // The extra call meets what the log recorded next (here: the closing of the join set at the end).
+    expect(r).toMatchObject({ status: 'diverged', index: expect.any(Number) });
+    expect(r.status === 'diverged' && r.message).toMatch(/now makes join-set-created o:\d+-echo/);
+  });
+
+  it('a workflow still in progress is replayed up to its current point with includePending', async () => {
+    const sleeping = await t.engine.submit('testing:script/workflow.run', [JSON.stringify([{ op: 'call', fn: 'activity.echo', args: ['x'] }, { op: 'sleep', in: 3_600_000 }])]);
+    await tick(t.engine, { maxDurationMs: 10_000, concurrency: 2 });
+    const rec = await t.engine.deps.store.read(sleeping);
+    expect(rec.events.at(-1)).toMatchObject({ type: 'blocked' });
+    const input = { id: sleeping, events: rec.events, inbox: rec.inbox };
+    expect(await replayExecution(t.engine.deps.catalog, t.engine.deps.codec, input)).toMatchObject({ status: 'skipped', reason: 'not finished' });
+    expect(await replayExecution(t.engine.deps.catalog, t.engine.deps.codec, { ...input, includePending: true })).toMatchObject({ status: 'replayed' });
+  });
+
   it('a different order is detected', async () => {
     const changed = structuredClone(PROGRAM);
     [changed[1], changed[2]] = [changed[2]!, changed[1]!];
