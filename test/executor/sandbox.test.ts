@@ -1,6 +1,6 @@
 import { afterEach, describe, expect, it } from 'vitest';
 import { testEngine, type TestEngine } from '../support/engine.js';
-import { tick } from '../../lib/executor/tick.js';
+import { obelisk, submitAndTick } from '../support/cli.js';
 import type { ExecutionId } from '../../lib/model/ids.js';
 import type { JsonValue } from '../../lib/model/json.js';
 
@@ -26,13 +26,13 @@ memory_limit.megabytes = 8
 `;
 }
 
+/** Through the command line: `obelisk execution submit`, then `obelisk tick`. */
 async function run(settings: string, ffqn: string, params: JsonValue[]) {
   t = await testEngine(toml(settings));
-  const id = await t.engine.submit(ffqn, params);
   const started = performance.now();
-  const summary = await tick(t.engine, { maxDurationMs: 30_000, concurrency: 2 });
-  const { events } = await t.engine.deps.store.read(id as ExecutionId);
-  return { events, last: events.at(-1), summary, ms: performance.now() - started };
+  const { id, summary } = await submitAndTick(t.dir, ffqn, params);
+  const { events } = await t.engine.deps.store.read(id);
+  return { events, last: events.at(-1), summary: summary as { errors: unknown[] }, ms: performance.now() - started };
 }
 
 describe('sandboxed activities', () => {
@@ -79,10 +79,11 @@ describe('sandboxed activities', () => {
 
   it('keeps the tick alive when a guest misbehaves: other executions still finish', async () => {
     t = await testEngine(toml('max_retries = 0\nexec.lock_expiry.milliseconds = 300'));
-    const bad = await t.engine.submit(`${OPS}.spin`, [60_000]);
-    const good = await t.engine.submit(`${OPS}.echo`, ['hi']);
-    const summary = await tick(t.engine, { maxDurationMs: 30_000, concurrency: 2 });
-    expect(summary).toMatchObject({ finishedOk: 1, failed: 1, errors: [] });
+    const bad = (await obelisk(t.dir, 'execution', 'submit', `${OPS}.spin`, '[60000]')).out.trim() as ExecutionId;
+    const good = (await obelisk(t.dir, 'execution', 'submit', `${OPS}.echo`, '["hi"]')).out.trim() as ExecutionId;
+    const ticked = await obelisk(t.dir, 'tick', '--json');
+    expect(ticked.code).toBe(0);
+    expect(JSON.parse(ticked.out)).toMatchObject({ finishedOk: 1, failed: 1, errors: [] });
     expect((await t.engine.deps.store.read(good)).events.at(-1)).toMatchObject({ result: { ok: 'hi' } });
     expect((await t.engine.deps.store.read(bad)).events.at(-1)).toMatchObject({ failure: { kind: 'timed-out' } });
   });

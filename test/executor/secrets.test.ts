@@ -8,7 +8,7 @@ import type { AddressInfo } from 'node:net';
 import { readdirSync, readFileSync, statSync } from 'node:fs';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { tick } from '../../lib/executor/tick.js';
+import { submitAndTick } from '../support/cli.js';
 import type { JsonValue } from '../../lib/model/json.js';
 import { testEngine, type TestEngine } from '../support/engine.js';
 
@@ -59,9 +59,9 @@ afterAll(async () => {
   delete process.env['OBELISK_TEST_API_TOKEN'];
 });
 
+/** Through the command line: `obelisk execution submit`, then `obelisk tick`. */
 async function call(fn: string, params: JsonValue[]) {
-  const id = await t.engine.submit(`testing:js-activity/sandbox.${fn}`, params);
-  await tick(t.engine, { maxDurationMs: 60_000, concurrency: 2 });
+  const { id } = await submitAndTick(t.dir, `testing:js-activity/sandbox.${fn}`, params);
   return (await t.engine.deps.store.read(id)).events.at(-1)!;
 }
 
@@ -86,6 +86,11 @@ describe('a secret scoped to an allowed host', () => {
 
     // The trace of each request is stored with its attempt, without the secret.
     expect(toScoped).toMatchObject({ http_traces: [{ method: 'GET', url: `${scoped}/items?token=obelisk-secret:OBELISK_TEST_API_TOKEN`, status: 200 }] });
+
+    // A host not in the allow-list (localhost is not 127.0.0.1 to it): refused in the guest, nothing sent.
+    const denied = await call('get', [`${other.replace('127.0.0.1', 'localhost')}/items?token=obelisk-secret:OBELISK_TEST_API_TOKEN`]);
+    expect(denied).toMatchObject({ type: 'finished', result: { err: expect.stringMatching(/not allowed/) } });
+    expect(seen.other).toHaveLength(1);
 
     const leaks = filesUnder(t.engine.deps.store.root).filter((f) => readFileSync(f, 'utf8').includes(SECRET));
     expect(leaks).toEqual([]);
