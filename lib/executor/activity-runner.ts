@@ -1,11 +1,11 @@
 /**
- * Runs one activity attempt. The executor depends only on this interface: the in-process runner
- * below serves tests and tools; the sandboxed worker pool (lib/executor/sandbox/) serves tick and
- * server, where a timeout must be able to stop a guest in an infinite loop.
+ * Runs one activity attempt. The executor depends only on this interface; the sandboxed worker pool
+ * (lib/executor/sandbox/) implements it, and tests may wrap it (test/support/shuffling-runner.ts).
  */
 import type { JsonValue } from '../model/json.js';
 import { isComponentError, type ValueCodec } from '../runtime/host/values.js';
 import type { AttemptResult } from './retry.js';
+import { exportedFunction } from '../component/exports.js';
 import type { CatalogEntry } from './catalog.js';
 
 export interface AttemptLimits {
@@ -21,10 +21,8 @@ export interface ActivityRunner {
 
 /** Calls an export and maps the outcome: ok/err through the codec, anything thrown as a trap. */
 export async function callExport(entry: CatalogEntry, instance: Record<string, unknown>, params: JsonValue[], codec: ValueCodec): Promise<AttemptResult> {
-  const ifc = (instance[entry.ifc] ?? instance[entry.ifc.replace(/@[^/]*$/, '')]) as Record<string, unknown> | undefined;
-  const name = entry.fn.name.replace(/-([a-z0-9])/g, (_, c: string) => c.toUpperCase());
-  const f = ifc?.[name];
-  if (typeof f !== 'function') return { kind: 'trapped', reason: `the component does not export ${entry.ffqn}` };
+  const f = exportedFunction(instance, entry.ifc, entry.fn.name);
+  if (!f) return { kind: 'trapped', reason: `the component does not export ${entry.ffqn}` };
   const ret = entry.fn.result;
   const args = entry.fn.params.map((p, i) => codec.toJs(p.type, params[i] ?? null));
   try {
@@ -36,19 +34,4 @@ export async function callExport(entry: CatalogEntry, instance: Record<string, u
     }
     return { kind: 'trapped', reason: `activity trapped: ${e instanceof Error ? e.message : String(e)}`, ...(e instanceof Error && e.stack ? { detail: e.stack } : {}) };
   }
-}
-
-/** Runs activities in this thread with no imports beyond what the component is given. No timeout. */
-export class InProcessActivityRunner implements ActivityRunner {
-  constructor(private readonly codec: ValueCodec, private readonly imports: () => Record<string, object> = () => ({})) {}
-  async run(entry: CatalogEntry, params: JsonValue[]): Promise<AttemptResult> {
-    let instance: Record<string, unknown>;
-    try {
-      instance = await entry.component.instantiate(this.imports());
-    } catch (e) {
-      return { kind: 'trapped', reason: `activity could not start: ${e instanceof Error ? e.message : String(e)}` };
-    }
-    return callExport(entry, instance, params, this.codec);
-  }
-  async close(): Promise<void> {}
 }

@@ -19,6 +19,7 @@ import { NondeterminismError } from '../model/errors.js';
 import { WorkflowContext, type Effect, type RecordedEvent, type TargetKind } from './context.js';
 import type { HistoryEvent } from '../model/events.js';
 import { buildImports, type ImportedInterface } from './host/imports.js';
+import { exportedFunction } from '../component/exports.js';
 import type { LogSink } from './host/log.js';
 import { isComponentError, type Targets, type ValueCodec } from './host/values.js';
 
@@ -68,9 +69,8 @@ export async function runWorkflow(req: RunRequest): Promise<RunResult> {
   try {
     const imports = buildImports({ ctx, targets: req.targets, codec: req.codec }, req.component.imports, req.log);
     const instance = await req.component.instantiate(imports);
-    const exported = exportsOf(instance, req.ifc);
-    const f = exported?.[camel(req.fn.name)];
-    if (typeof f !== 'function') throw new Error(`the component does not export ${req.ifc}.${req.fn.name}`);
+    const f = exportedFunction(instance, req.ifc, req.fn.name);
+    if (!f) throw new Error(`the component does not export ${req.ifc}.${req.fn.name}`);
     const args = req.fn.params.map((p, i) => req.codec.toJs(p.type, req.created.params[i] ?? null));
     let result: { ok: JsonValue } | { err: JsonValue };
     try {
@@ -97,15 +97,6 @@ export async function runWorkflow(req: RunRequest): Promise<RunResult> {
     const message = e instanceof Error ? e.message : String(e);
     return done({ failure: { kind: 'uncategorized', reason: `workflow trapped: ${message}`, ...(e instanceof Error && e.stack ? { detail: e.stack } : {}) } });
   }
-}
-
-function camel(name: string): string {
-  return name.replace(/-([a-z0-9])/g, (_, c: string) => c.toUpperCase());
-}
-
-function exportsOf(instance: Record<string, unknown>, ifc: string): Record<string, unknown> | undefined {
-  const unversioned = ifc.replace(/@[^/]*$/, '');
-  return (instance[ifc] ?? instance[unversioned]) as Record<string, unknown> | undefined;
 }
 
 

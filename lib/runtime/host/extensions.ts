@@ -12,16 +12,13 @@ import type { Response } from '../context.js';
 import { asHostResult, hostErr, hostOk, scheduleAtToJson, outcomeToJs, type TargetInfo } from './values.js';
 import type { HostDeps } from './workflow-support.js';
 import type { ExtensionKind } from '../../component/extensions.js';
+import { jsName } from '../../component/codec.js';
 
 type JoinSetHandle = { joinSetId: JoinSetId };
 type Variant = { tag: string; val?: unknown };
 const ok = hostOk;
 const err = hostErr;
 
-/** `fibo-await-next` -> `fiboAwaitNext`, as jco names functions. */
-export function camelCase(name: string): string {
-  return name.replace(/-([a-z0-9])/g, (_, c: string) => c.toUpperCase());
-}
 
 function paramsToJson(deps: HostDeps, target: TargetInfo, args: unknown[]): JsonValue[] {
   return target.fn.params.map((p, i) => deps.codec.toJson(p.type, args[i]));
@@ -113,7 +110,7 @@ export function importedInterface(
   for (const f of functions) {
     const c = classify(f.name);
     if (!c) throw new BugError(`no host implementation for ${formatFfqn(ifc, f.name)}`);
-    out[camelCase(f.name)] = c.kind === 'direct' ? directImport(deps, c.target, f.name) : extensionFunction(deps, c.kind, c.target);
+    out[jsName(f.name)] = c.kind === 'direct' ? directImport(deps, c.target, f.name) : extensionFunction(deps, c.kind, c.target);
   }
   return out;
 }

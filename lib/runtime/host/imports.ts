@@ -8,7 +8,8 @@ import { formatFfqn } from '../../model/ffqn.js';
 import { ConfigError } from '../../model/errors.js';
 import type { WitFunction } from '../../model/wit-types.js';
 import { parseExtensionImport } from '../../component/extensions.js';
-import { camelCase, importedInterface } from './extensions.js';
+import { importedInterface } from './extensions.js';
+import { unversioned } from '../../component/exports.js';
 import { joinSetClass, workflowSupport, type HostDeps } from './workflow-support.js';
 import { obeliskLog, type LogSink } from './log.js';
 import { deterministicWasi } from './wasi.js';
@@ -18,7 +19,6 @@ export interface ImportedInterface {
   functions: WitFunction[];
 }
 
-const unversioned = (ifc: string) => ifc.replace(/@[^/]*$/, '');
 
 export function buildImports(deps: HostDeps, imports: readonly ImportedInterface[], sink: LogSink): Record<string, object> {
   const JoinSet = joinSetClass(deps);
@@ -69,4 +69,3 @@ export function assertSatisfiable(component: string, deps: Pick<HostDeps, 'targe
   }
 }
 
-export { camelCase };
