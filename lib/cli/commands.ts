@@ -110,11 +110,11 @@ export const COMMANDS: readonly CommandSpec[] = [
     description: "Also writes the component's exported packages, rebuilt from its types, which the extension packages use. "
       + 'Existing files of the same name are overwritten.',
     args: [
-      { name: 'component', description: 'A component name from obelisk.toml' },
+      { name: 'component', description: 'A component name from obelisk.toml, a .wasm component file, or a WIT folder' },
       { name: 'output-dir', description: 'Folder to write the WIT packages into, typically wit/deps' },
     ],
-    options: [],
-    examples: ['obelisk generate wit-extensions fibo_activity wit/deps'],
+    options: [{ flags: '--stub', description: 'For a file or WIT folder: it is a stub activity (also write -obelisk-stub)' }],
+    examples: ['obelisk generate wit-extensions fibo_activity wit/deps', 'obelisk generate wit-extensions ../fibo/activity/wit wit/deps'],
     handler: () => import('./commands/generate-wit-extensions.js'),
   },
   {
