@@ -15,14 +15,5 @@ export async function assertProperty<T>(name: string, defaultRuns: number, prop:
   await fc.assert(prop, { seed, numRuns });
 }
 
-/** A small seeded generator (mulberry32) for decisions made while a run executes. */
-export function seededRandom(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
+/** A small seeded generator for decisions made while a run executes (the harness's, shared). */
+export { mulberry32 as seededRandom } from '../../../harness/run/property.js';
