@@ -4,7 +4,16 @@
  * It is the physical limit of this disk for our format; every engine figure is also shown as a
  * ratio to it.
  *
- * One child execution of a parent that stays hot (S(N), F(N)):
+ * One child of a hot parent (S(N), F(N)) is an inline child (lib/executor/inline-children.ts):
+ *   not created before (store.hasLog)    stat(child log) ENOENT
+ *   its first lines with the parent's    link(append.lock), fstat(log), write(children.jsonl: created,
+ *   (lease.ts appendChildren)            locked), write(log: join-next, join-set-created, child-requested),
+ *                                        unlink(lock); fsync mode: two locked writes, each followed
+ *                                        by its fdatasync (the child's lines are on the disk first)
+ *   its result (the batched flush)       link(lock), fstat(log), write(children.jsonl: finished),
+ *                                        unlink(lock), [fdatasync children.jsonl]
+ * That is 11 calls per child (3 fdatasync in fsync mode). For comparison the floor also times a
+ * child with a folder of its own (the interrupt strategy, and a child whose attempt is retried):
  *   create (execution-store.ts create)   open(log) ENOENT, mkdir(dir), link(marker), [fsync due/],
  *                                        create+write+close tmp, [fdatasync tmp], link(tmp, log),
  *                                        unlink(tmp), stat(marker), [fsync dir, fsync executions/]
@@ -20,9 +29,9 @@
  *                                        create+write+close tmp, [fdatasync tmp], link(tmp, target),
  *                                        unlink(tmp), [fsync inbox/], link(parent marker), [fsync due/]
  *   end of lease                         unlink(expiry marker), close(log); later unlink(parent marker)
- * That is 11 fsync/fdatasync calls in fsync mode, as `strace -c` counts per child of S(N).
- * A root of the many-roots workload is one such child plus its own create, lease, one append and
- * finish (no delivery).
+ * That is 46 calls, 11 of them fsync/fdatasync in fsync mode, as `strace -c` counted per child of
+ * S(N) before children ran inline. A root of the many-roots workload is one inline child plus the
+ * root's own create, lease, one append and finish.
  *
  *   node dist/bench/floor.js '{"children":2000,"durability":"default"}'   → one JSON line
  * Synchronous calls throughout (no thread-pool round trips): the floor is the disk and the kernel.
@@ -44,13 +53,18 @@ export interface FloorSpec {
 }
 
 export interface FloorResult {
-  /** Child executions per second (the S/F unit). */
+  /** Child executions per second (the S/F unit): inline children, as a hot parent runs them. */
   childrenPerS: number;
+  /** Children with a folder of their own per second (the interrupt strategy; retried children). */
+  folderChildrenPerS: number;
   /** Roots (one root plus its one child) per second. */
   rootsPerS: number;
-  /** File-system calls per child, and how many of them are fsync/fdatasync. */
+  /** File-system calls per (inline) child, and how many of them are fsync/fdatasync. */
   opsPerChild: number;
   syncsPerChild: number;
+  /** The same for a child with a folder of its own. */
+  folderOpsPerChild: number;
+  folderSyncsPerChild: number;
   /** Per child: calls and microseconds by fs function (openSync, linkSync, fdatasyncSync, ...). */
   breakdown: Record<string, { calls: number; us: number }>;
 }
@@ -66,6 +80,8 @@ class Floor {
     finished: `${JSON.stringify({ type: 'finished', at: '2026-11-21T20:00:00.000Z', run_id: 'Run_01M7ZVV296KQK8GXWTASCTDAHJ', result: { ok: 1 } })}\n`,
     // What the parent appends per child: join-next of the previous child, join-set-created, child-requested.
     parent: `${JSON.stringify({ type: 'join-next', at: '2026-11-21T20:00:00.000Z', join_set_id: 'o:1-fibo', mode: 'blocking', response: { execution_id: 'E_01M7ZVV2964NARGT3M9GQ2A02F.o:1-fibo_1' } })}\n${JSON.stringify({ type: 'join-set-created', at: '2026-11-21T20:00:00.000Z', join_set_id: 'o:2-fibo' })}\n${JSON.stringify({ type: 'child-requested', at: '2026-11-21T20:00:00.000Z', join_set_id: 'o:2-fibo', child_execution_id: 'E_01M7ZVV2964NARGT3M9GQ2A02F.o:2-fibo_1', ffqn: 'template-fibo:activity/fibo-activity-ifc.fibo', params: [1] })}\n`,
+    inlineStart: `${JSON.stringify({ type: 'created', execution_id: 'E_01M7ZVV2964NARGT3M9GQ2A02F.o:1-fibo_1', at: '2026-11-21T20:00:00.000Z', ffqn: 'template-fibo:activity/fibo-activity-ifc.fibo', params: [1], scheduled_at: '2026-11-21T20:00:00.000Z', parent: { execution_id: 'E_01M7ZVV2964NARGT3M9GQ2A02F', join_set_id: 'o:1-fibo' }, component_digest: `sha256:${'0'.repeat(64)}` })}\n${JSON.stringify({ type: 'locked', execution_id: 'E_01M7ZVV2964NARGT3M9GQ2A02F.o:1-fibo_1', at: '2026-11-21T20:00:00.000Z', run_id: 'Run_01M7ZVV296KQK8GXWTASCTDAHJ', lease_expires_at: '2026-11-21T20:01:00.000Z', component_digest: `sha256:${'0'.repeat(64)}` })}\n`,
+    inlineFinished: `${JSON.stringify({ type: 'finished', execution_id: 'E_01M7ZVV2964NARGT3M9GQ2A02F.o:1-fibo_1', at: '2026-11-21T20:00:00.000Z', run_id: 'Run_01M7ZVV296KQK8GXWTASCTDAHJ', result: { ok: 1 } })}\n`,
     message: `${JSON.stringify({ type: 'child-finished', at: '2026-11-21T20:00:00.000Z', join_set_id: 'o:1-fibo', child_execution_id: 'E_01M7ZVV2964NARGT3M9GQ2A02F.o:1-fibo_1', result: { ok: 1 } })}\n`,
   };
 
@@ -205,7 +221,41 @@ class Floor {
     return m;
   }
 
-  /** One child of a hot parent: everything from its creation to its parent's wake-up marker. */
+  /** One inline child of a hot parent: its lines in children.jsonl, the parent's lines naming it. */
+  inlineChild(parent: { dir: string; log: string; fd: number; children: number }, id: string): void {
+    this.missing('stat', () => fs.statSync(path.join(this.root, 'executions', id, 'log.jsonl')));
+    const lock = path.join(parent.dir, 'append.lock');
+    const locked = (write: () => void) => {
+      this.op('link', () => fs.linkSync(parent.log, lock));
+      this.op('fstat', () => fs.fstatSync(parent.fd));
+      write();
+      this.op('unlink', () => fs.unlinkSync(lock));
+    };
+    const datasync = (fd: number) => {
+      this.syncs++;
+      this.op('fdatasync', () => fs.fdatasyncSync(fd));
+    };
+    if (this.durable) {
+      locked(() => this.op('write', () => fs.writeSync(parent.children, this.lines.inlineStart)));
+      datasync(parent.children);
+      locked(() => this.op('write', () => fs.writeSync(parent.fd, this.lines.parent)));
+      datasync(parent.fd);
+    } else {
+      locked(() => {
+        this.op('write', () => fs.writeSync(parent.children, this.lines.inlineStart));
+        this.op('write', () => fs.writeSync(parent.fd, this.lines.parent));
+      });
+    }
+    locked(() => this.op('write', () => fs.writeSync(parent.children, this.lines.inlineFinished)));
+    if (this.durable) datasync(parent.children);
+  }
+
+  /** children.jsonl of a parent, opened as the lease's first inline child opens it. */
+  openChildren(dir: string): number {
+    return fs.openSync(path.join(dir, 'children.jsonl'), fs.constants.O_RDWR | fs.constants.O_APPEND | fs.constants.O_CREAT);
+  }
+
+  /** One child with a folder of its own: everything from its creation to its parent's wake-up marker. */
   child(parent: { dir: string; log: string; fd: number }, id: string): void {
     const x = this.create(id);
     this.append(parent.log, parent.fd, this.lines.parent);
@@ -224,12 +274,12 @@ export function runFloor(spec: FloorSpec): FloorResult {
     const parentId = 'E_01M7ZVV2964NARGT3M9GQ2A02F';
     const p = floor.create(parentId);
     const held = floor.lease(parentId, p);
-    const parent = { ...p, fd: held.fd };
+    const parent = { ...p, fd: held.fd, children: floor.openChildren(p.dir) };
     floor.byKind.clear();
-    const ops0 = floor.ops;
-    const syncs0 = floor.syncs;
+    let ops0 = floor.ops;
+    let syncs0 = floor.syncs;
     let t = performance.now();
-    for (let i = 1; i <= spec.children; i++) floor.child(parent, `${parentId}.o:${i}-fibo_1`);
+    for (let i = 1; i <= spec.children; i++) floor.inlineChild(parent, `${parentId}.o:${i}-fibo_1`);
     const childMs = performance.now() - t;
     const opsPerChild = (floor.ops - ops0) / spec.children;
     const syncsPerChild = (floor.syncs - syncs0) / spec.children;
@@ -237,18 +287,32 @@ export function runFloor(spec: FloorSpec): FloorResult {
     for (const [k, v] of [...floor.byKind].sort((a, b) => b[1].ms - a[1].ms)) {
       breakdown[k] = { calls: v.n / spec.children, us: Math.round((v.ms * 1000) / spec.children) };
     }
+    // Children with folders of their own: fewer of them (each costs about ten inline children).
+    const folderChildren = Math.max(1, Math.floor(spec.children / 4));
+    ops0 = floor.ops;
+    syncs0 = floor.syncs;
+    t = performance.now();
+    for (let i = 1; i <= folderChildren; i++) floor.child(parent, `${parentId}.o:${spec.children + i}-fibo_1`);
+    const folderMs = performance.now() - t;
+    const folderOpsPerChild = (floor.ops - ops0) / folderChildren;
+    const folderSyncsPerChild = (floor.syncs - syncs0) / folderChildren;
     const roots = spec.roots ?? Math.max(1, Math.floor(spec.children / 2));
     t = performance.now();
     for (let i = 0; i < roots; i++) {
       const id = `E_01M7ZVV2964NARGT3M9GQ${String(i).padStart(5, '0')}`.replace(/[ILOU]/g, '0');
       const r = floor.create(id);
       const rh = floor.lease(id, r);
-      floor.child({ ...r, fd: rh.fd }, `${id}.o:1-fibo_1`);
+      const children = floor.openChildren(r.dir);
+      floor.inlineChild({ ...r, fd: rh.fd, children }, `${id}.o:1-fibo_1`);
+      fs.closeSync(children);
       floor.finish(r, rh);
       floor.release(rh);
     }
     const rootMs = performance.now() - t;
-    return { childrenPerS: (spec.children * 1000) / childMs, rootsPerS: (roots * 1000) / rootMs, opsPerChild, syncsPerChild, breakdown };
+    return {
+      childrenPerS: (spec.children * 1000) / childMs, folderChildrenPerS: (folderChildren * 1000) / folderMs, rootsPerS: (roots * 1000) / rootMs,
+      opsPerChild, syncsPerChild, folderOpsPerChild, folderSyncsPerChild, breakdown,
+    };
   } finally {
     rmSync(root, { recursive: true, force: true });
   }

@@ -100,9 +100,11 @@ class Bench {
   }
 
   floor(durability: Durability): FloorResult {
-    const r = runFloor({ children: durability === 'fsync' ? 60 : 200, roots: durability === 'fsync' ? 30 : 100, durability });
-    this.add({ id: `floor/${durability}/children`, group: 'floor', label: 'floor: raw file operations of one child', unit: 'children/s', durability }, r.childrenPerS,
+    const r = runFloor({ children: durability === 'fsync' ? 200 : 2000, roots: durability === 'fsync' ? 30 : 100, durability });
+    this.add({ id: `floor/${durability}/children`, group: 'floor', label: 'floor: raw file operations of one (inline) child', unit: 'children/s', durability }, r.childrenPerS,
       { detail: { opsPerChild: r.opsPerChild, syncsPerChild: r.syncsPerChild, microsecondsPerChildByCall: r.breakdown } });
+    this.add({ id: `floor/${durability}/folder-children`, group: 'floor', label: 'floor: raw file operations of one child with a folder of its own', unit: 'children/s', durability }, r.folderChildrenPerS,
+      { detail: { opsPerChild: r.folderOpsPerChild, syncsPerChild: r.folderSyncsPerChild } });
     this.add({ id: `floor/${durability}/roots`, group: 'floor', label: 'floor: raw file operations of one root and its child', unit: 'roots/s', durability }, r.rootsPerS);
     return r;
   }
@@ -247,7 +249,7 @@ export function report(figures: Figure[], m: Machine): string {
       return f ? `${fmt(f.median)}${capped} [${f.runs.length}] (${fmt(f.timesFloor ?? Number.NaN, 1)}×)` : '';
     })]);
   }
-  for (const what of ['children', 'roots']) {
+  for (const what of ['children', 'roots', 'folder-children']) {
     rows.push([`floor ${what}/s`, ...present.map(([, d]) => fmt(by.get(`floor/${d}/${what}`)?.median ?? Number.NaN))]);
   }
   rows.push(['store only, children/s', ...present.map(([, d]) => fmt(by.get(`store-only/${d}`)?.median ?? Number.NaN))]);
@@ -255,7 +257,9 @@ export function report(figures: Figure[], m: Machine): string {
   const fl = by.get('floor/default/children');
   const fs = by.get('floor/fsync/children');
   if (figures.some((f) => f.perRun?.['capped']?.some((c) => c === 1))) out.push('* capped: a run hit the time cap; the rate counts the work finished by then');
-  if (fl) out.push(`floor: ${fl.detail?.['opsPerChild']} file-system calls per child${fs ? `, ${fs.detail?.['syncsPerChild']} of them fsync/fdatasync in fsync mode` : ''}`);
+  if (fl) out.push(`floor: ${fl.detail?.['opsPerChild']} file-system calls per inline child${fs ? `, ${fs.detail?.['syncsPerChild']} of them fsync/fdatasync in fsync mode` : ''}`);
+  const ff = by.get('floor/default/folder-children');
+  if (ff) out.push(`floor folder-children: a child with a folder of its own (interrupt strategy, retried children), ${ff.detail?.['opsPerChild']} calls`);
   const rest = (group: Figure['group'], title: string): void => {
     const fs2 = figures.filter((f) => f.group === group);
     if (!fs2.length) return;

@@ -1,14 +1,13 @@
 /**
- * The store alone, called in the order the engine calls it for one child of a hot parent, with no
- * engine, no workers and no component: what the store's own code adds to the floor (bench/floor.ts).
- *   submit child:  store.create(child)              parent: lease.append(join-next, join-set-created, child-requested)
- *   tick:          store.due(now)                   engine: store.read(child), store.lease(child)
- *   activity ends: lease.readInbox() (cancel check), lease.release(finished) (delivers to the parent)
- * The parent's wake-up marker is removed as a lease would remove it (the engine today leaves it in
- * due/ while the parent is hot; see docs/benchmarks.md). Calls through the FileLayer are counted.
+ * The store alone, called in the order the engine calls it for one (inline) child of a hot parent,
+ * with no engine, no workers and no component: what the store's own code adds to the floor
+ * (bench/floor.ts). Calls through the FileLayer are counted.
+ *   submit child:  store.hasLog(child), parent lease.appendChildren([created, locked], [join-next,
+ *                  join-set-created, child-requested])
+ *   attempt ends:  parent lease.appendChildren([finished])
  *   node dist/bench/store-only.js '{"children":500,"durability":"default"}'   → one JSON line
  */
-import { mkdtempSync, rmSync, unlinkSync, readdirSync } from 'node:fs';
+import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { ExecutionStore, nodeFileLayer, type FileLayer, type AppendFile } from '../lib/store/index.js';
@@ -61,29 +60,22 @@ export async function runStoreOnly(children: number, durability: Durability): Pr
     await store.create(parent, { type: 'created', at: now(), ffqn: 'template-fibo:workflow/fibo-workflow-ifc.fiboa', params: [1, children], scheduled_at: now(), component_digest: digest });
     await store.due(Date.now());
     const parentLease = (await store.lease(parent, { runId: newRunId(Date.now(), random), leaseMs: 600_000, componentDigest: digest }))!;
-    const dueDir = path.join(root, 'due');
     counts.clear();
     const t = performance.now();
     for (let i = 1; i <= children; i++) {
       const js = oneOffJoinSetId(i, 'fibo');
       const child = childExecutionId(parent, js, 1);
       const created: Created = { type: 'created', at: now(), ffqn: 'template-fibo:activity/fibo-activity-ifc.fibo', params: [1], scheduled_at: now(), parent: { execution_id: parent, join_set_id: js }, component_digest: digest };
-      await store.create(child, created);
+      if (store.hasLog(child)) throw new Error(`store-only: ${child} exists`);
       const events: LogEvent[] = [
         ...(i > 1 ? [{ type: 'join-next', at: now(), join_set_id: oneOffJoinSetId(i - 1, 'fibo'), mode: 'blocking', response: { execution_id: childExecutionId(parent, oneOffJoinSetId(i - 1, 'fibo'), 1) } } as LogEvent] : []),
         { type: 'join-set-created', at: now(), join_set_id: js } as LogEvent,
         { type: 'child-requested', at: now(), join_set_id: js, child_execution_id: child, ffqn: created.ffqn, params: [1] } as LogEvent,
       ];
-      await parentLease.append(events);
-      const due = await store.due(Date.now());
-      if (!due.includes(child)) throw new Error(`store-only: ${child} not due`);
-      await store.read(child);
       const runId = newRunId(Date.now(), random);
-      const lease = (await store.lease(child, { runId, leaseMs: 60_000, componentDigest: digest }))!;
-      await lease.readInbox();
-      await lease.release({ type: 'finished', at: now(), run_id: runId, result: { ok: 1 } });
-      // The parent consumed the response: its wake-up marker goes, as its next lease would remove it.
-      for (const name of readdirSync(dueDir)) if (!name.startsWith('.') && name.endsWith(`~${parent}`) && !name.startsWith(isoTime(parentLease.expiresAtMs).replace(/[-:]/g, ''))) unlinkSync(path.join(dueDir, name));
+      const locked: LogEvent = { type: 'locked', at: now(), run_id: runId, lease_expires_at: now(), component_digest: digest };
+      await parentLease.appendChildren([{ id: child, event: created }, { id: child, event: locked }], events);
+      await parentLease.appendChildren([{ id: child, event: { type: 'finished', at: now(), run_id: runId, result: { ok: 1 } } }]);
     }
     const ms = performance.now() - t;
     const calls: Record<string, number> = {};

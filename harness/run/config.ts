@@ -23,6 +23,8 @@ export interface HarnessConfig {
   backoffMs: number;
   /** Where the state folder is; default: `state` next to the config. */
   stateDir?: string;
+  /** In-process harnesses: run activity children of hot workflows inline (default true). */
+  inline?: boolean;
 }
 
 export const IN_PROCESS: HarnessConfig = { strategy: 'interrupt', workflowLockMs: 30_000, activityLockMs: 1500, maxRetries: 1, backoffMs: 5 };

@@ -86,7 +86,7 @@ export class InProcessHarness {
     const loaded = await loadConfig(configPath, process.env);
     const clock = new JumpingClock();
     const delays = new SeededDelays(new SandboxPool());
-    const engine = await openEngine(loaded, { clock, activities: delays });
+    const engine = await openEngine(loaded, { clock, activities: delays, ...(config.inline === false ? { inlineActivities: false } : {}) });
     return new InProcessHarness(dir, configPath, loaded.stateDir, engine, clock, delays);
   }
 

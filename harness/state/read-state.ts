@@ -7,8 +7,9 @@ import { createHash } from 'node:crypto';
 import { existsSync, readdirSync, readFileSync } from 'node:fs';
 import path from 'node:path';
 import type { InboxMessage, LogEvent } from '../../lib/model/events.js';
-import { executionIdFromDirName } from '../../lib/model/ids.js';
+import { executionDirName, executionIdFromDirName, type ExecutionId } from '../../lib/model/ids.js';
 import { parseInboxFile, parseLog } from '../../lib/store/log-file.js';
+import { finishedMessage, parseChildLines } from '../../lib/store/children.js';
 import type { JoinNextRecord, Oracle } from '../model/script-model.js';
 
 export interface ExecutionFiles {
@@ -34,7 +35,9 @@ export function isStateFolder(dir: string): boolean {
 
 /**
  * Reads every execution (or those whose id starts with one of `prefixes`). An execution folder
- * without a complete `created` line (a submitter that crashed) is left out.
+ * without a complete `created` line (a submitter that crashed) is left out. Inline children
+ * (a parent's children.jsonl) are executions too, without a folder; a finished one's response is
+ * in its parent's inbox, named like the inbox file it stands for.
  */
 export function readState(root: string, prefixes?: readonly string[]): StateView {
   const out: StateView = new Map();
@@ -69,6 +72,24 @@ export function readState(root: string, prefixes?: readonly string[]): StateView
       if (!f.endsWith('.json') || f.endsWith('.tmp')) continue;
       const file = path.join(dir, 'inbox', f);
       inbox.push({ name: f.slice(0, -'.json'.length), msg: parseInboxFile(readFileSync(file), file) });
+    }
+    let children: Buffer | undefined;
+    try {
+      children = readFileSync(path.join(dir, 'children.jsonl'));
+    } catch {
+      // no inline children
+    }
+    if (children) {
+      hash.update(children);
+      const logs = new Map<ExecutionId, LogEvent[]>();
+      parseChildLines(children, path.join(dir, 'children.jsonl'), id, logs);
+      for (const [child, events] of logs) {
+        const msg = finishedMessage(child, events);
+        if (msg) inbox.push({ name: executionDirName(child), msg });
+        if (!existsSync(path.join(root, EXECUTIONS, executionDirName(child), 'log.jsonl'))) {
+          out.set(child, { id: child, dir, events, torn: false, inbox: [], digest: `${dir}#${child}\n${createHash('sha1').update(children).digest('hex')}` });
+        }
+      }
     }
     inbox.sort((a, b) => (a.msg.at < b.msg.at ? -1 : a.msg.at > b.msg.at ? 1 : a.name < b.name ? -1 : a.name > b.name ? 1 : 0));
     for (const f of inbox) hash.update(`\n${f.name}`);

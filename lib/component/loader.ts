@@ -154,9 +154,16 @@ async function load(location: string, bytes: Uint8Array, digest: string, cacheDi
 export async function loadComponent(location: string, options: LoadOptions): Promise<LoadedComponent> {
   const started = performance.now();
   const file = path.resolve(location);
+  const keyOf = (digest: string) => `${path.resolve(options.cacheDir)}\0${digest}\0${options.memoryLimitBytes ?? ''}`;
+  if (options.expectedDigest !== undefined) {
+    // Loaded here before: what runs is the compiled module, which matched this digest when it was
+    // loaded, so the file is not read and hashed again (an activity worker loads once per attempt).
+    const known = loaded.get(keyOf(options.expectedDigest.toLowerCase()));
+    if (known) return reused(await known, file, 0);
+  }
   const { bytes, digest } = await readComponentFile(file, options.expectedDigest);
   const readMs = performance.now() - started;
-  const key = `${path.resolve(options.cacheDir)}\0${digest}\0${options.memoryLimitBytes ?? ''}`;
+  const key = keyOf(digest);
   let pending = loaded.get(key);
   if (!pending) {
     pending = load(file, bytes, digest, options.cacheDir, readMs, options.memoryLimitBytes);
@@ -164,9 +171,12 @@ export async function loadComponent(location: string, options: LoadOptions): Pro
     pending.catch(() => loaded.delete(key));
     return pending;
   }
-  const first = await pending;
-  // Same bytes, maybe another path: share the work, report this load's own numbers.
-  return { ...first, location: file, cacheHit: true, timings: { readMs, transpileMs: 0, importMs: 0, compileMs: 0 } };
+  return reused(await pending, file, readMs);
+}
+
+/** Same bytes, maybe another path: share the work, report this load's own numbers. */
+function reused(first: LoadedComponent, location: string, readMs: number): LoadedComponent {
+  return { ...first, location, cacheHit: true, timings: { readMs, transpileMs: 0, importMs: 0, compileMs: 0 } };
 }
 
 /** Only the types, for components that are never run (activity stubs): no transpiling. */

@@ -31,7 +31,8 @@ import type { ValueCodec } from '../runtime/host/values.js';
 import type { LogSink } from '../runtime/host/log.js';
 import type { Catalog, CatalogEntry } from './catalog.js';
 import type { ActivityRunner } from './activity-runner.js';
-import { decide } from './retry.js';
+import { runAttempt, type OutputTarget } from './attempt.js';
+import { InlineChildren } from './inline-children.js';
 
 export interface EngineDeps {
   store: ExecutionStore;
@@ -46,6 +47,11 @@ export interface EngineDeps {
   activities: ActivityRunner;
   /** The host's own streams, for `forward_stdout = "stdout"` and the like (given by the CLI). */
   hostOutput?: (stream: 'stdout' | 'stderr', text: string) => void;
+  /**
+   * Activity children of hot workflows run inline: at once, by this process, recorded in the
+   * parent's children.jsonl (inline-children.ts). Default true; false gives every child a folder.
+   */
+  inlineActivities?: boolean;
   /** Where workflow log lines and captured output go (outside the history). */
   logSink?: (id: ExecutionId) => LogSink;
 }
@@ -66,8 +72,15 @@ export class Engine {
   /** Notified when new work may be due here: a child created, a response delivered, a workflow parked. */
   readonly workSignal = new Signal();
   private readonly busy = new Set<ExecutionId>();
+  private readonly inlineListeners = new Set<(o: StepOutcome) => void>();
 
   constructor(readonly deps: EngineDeps) {}
+
+  /** Hears how each attempt of an inline child ended (they end inside their parent's step); returns the unsubscribe. */
+  onInlineStep(listener: (o: StepOutcome) => void): () => void {
+    this.inlineListeners.add(listener);
+    return () => this.inlineListeners.delete(listener);
+  }
 
   /** Whether this process is advancing the execution right now (so a tick need not try it). */
   isBusy(id: ExecutionId): boolean {
@@ -137,29 +150,9 @@ export class Engine {
   }
 
   private async advanceActivity(lease: Lease, runId: RunId, created: Created, entry: CatalogEntry): Promise<StepOutcome> {
-    const cfg = entry.component.config;
-    if (cfg.kind !== 'activity_wasm') throw new Error(`not an activity: ${entry.ffqn}`);
     const failures = lease.events.filter((e) => e.type === 'temporarily-failed' || e.type === 'temporarily-timed-out').length;
-    const lines = { stdout: '', stderr: '' };
-    const target = (stream: 'stdout' | 'stderr') => (stream === 'stdout' ? cfg.forwardStdout : cfg.forwardStderr);
-    const result = await this.deps.activities.run(entry, created.params, {
-      timeoutMs: cfg.exec.lockExpiryMs,
-      output: (stream, text) => {
-        // Stored output is whole lines (the guest's writes arrive in arbitrary chunks).
-        if (target(stream) !== 'db') return this.forward(lease.id as ExecutionId, stream, target(stream), text);
-        lines[stream] += text;
-        let nl: number;
-        while ((nl = lines[stream].indexOf('\n')) >= 0) {
-          this.forward(lease.id as ExecutionId, stream, 'db', lines[stream].slice(0, nl));
-          lines[stream] = lines[stream].slice(nl + 1);
-        }
-      },
-    });
-    for (const stream of ['stdout', 'stderr'] as const) if (lines[stream]) this.forward(lease.id as ExecutionId, stream, 'db', lines[stream]);
-    const err = entry.fn.result?.kind === 'result' ? entry.fn.result.err : null;
-    const decision = decide(result, failures, cfg, err?.kind === 'variant');
+    const { decision, traces } = await runAttempt(this.deps.activities, entry, created.params, failures, (stream, target, text) => this.forward(lease.id as ExecutionId, stream, target, text));
     const now = this.deps.clock.now();
-    const traces = result.httpTraces?.length ? { http_traces: result.httpTraces } : {};
     if (decision.kind === 'retry') {
       const backoff = isoTime(now + decision.backoffMs);
       await lease.release(decision.timedOut
@@ -194,10 +187,11 @@ export class Engine {
   }
 
   /** Persists what a run recorded (effects first) and releases the lease with its end state. */
-  private async endRun(lease: Lease, runId: RunId, created: Created, run: RunResult): Promise<StepOutcome> {
+  private async endRun(lease: Lease, runId: RunId, created: Created, run: RunResult, inline?: InlineChildren): Promise<StepOutcome> {
     const id = lease.id as ExecutionId;
-    await this.applyEffects(id, run.effects);
-    if (run.events.length) await lease.append(run.events);
+    await this.applyEffects(id, run.effects, inline);
+    const children = inline ? await inline.drain() : [];
+    if (run.events.length || children.length) await lease.appendChildren(children, run.events);
     if (run.effects.length) this.workSignal.notify();
     if (run.status === 'finished') return this.finish(lease, runId, created, run.outcome);
     const now = this.deps.clock.now();
@@ -229,6 +223,14 @@ export class Engine {
       ...(this.deps.simulatedClock ? { fixedNowMs: clock.now() } : {}),
     };
     const log = this.deps.logSink?.(id);
+    const inline = this.deps.inlineActivities === false ? undefined : new InlineChildren({
+      store: this.deps.store, catalog: this.deps.catalog, clock, random: this.deps.random, activities: this.deps.activities, hotWaits: this.hotWaits,
+      forward: (child) => (stream, target, text) => this.forward(child, stream, target, text),
+      stepped: (o) => {
+        for (const l of this.inlineListeners) l(o);
+        if (o.status === 'retry') this.workSignal.notify();
+      },
+    }, lease, leaseMs);
     this.hotWaits.started(id);
     let run: RunResult;
     try {
@@ -236,8 +238,13 @@ export class Engine {
       onLog: (level, message, atMs, position) => log?.(level as never, message, atMs, position),
       onBlocked: (m, hotRun) => {
         persisted = persisted.then(async () => {
-          await this.applyEffects(id, m.effects);
-          if (m.events.length) await lease.append(m.events);
+          const children = inline ? m.effects.filter((fx) => inline.accepts(fx)) : [];
+          await this.applyEffects(id, m.effects.filter((fx) => !children.includes(fx as never)), inline);
+          // Inline children: their first lines, then the parent's that name them, in one fenced write.
+          const begun = inline?.begin(children as never);
+          const lines = begun?.lines ?? [];
+          if (m.events.length || lines.length) await lease.appendChildren(lines, m.events);
+          begun?.start();
           events.push(...m.events);
           if (m.effects.length) this.workSignal.notify();
           // Renew only when the lease is half spent: each renewal is a `locked` line in the log.
@@ -246,7 +253,12 @@ export class Engine {
           const wait = this.hotWaits.park(id, hotRun, seen);
           this.workSignal.notify();
           if (wait.settled) return; // resumed at once from the buffer: nothing to wait for
-          wait.timers.push(setTimeout(() => this.hotWaits.interrupt(id), Math.max(1, leaseMs * 0.8)).unref());
+          // Give the lease back before it runs out, unless inline children run (their answer is near, and they keep it renewed).
+          const giveBack = (): void => {
+            if (inline?.running) wait.timers.push(setTimeout(giveBack, Math.max(1, leaseMs * 0.8)).unref());
+            else this.hotWaits.interrupt(id);
+          };
+          wait.timers.push(setTimeout(giveBack, Math.max(1, leaseMs * 0.8)).unref());
           // Delays coming due, and responses written by other processes, are looked for on the disk.
           const check = async () => {
             const inbox = await lease.readInbox();
@@ -269,11 +281,11 @@ export class Engine {
     } finally {
       this.hotWaits.ended(id);
     }
-    return this.endRun(lease, runId, created, run);
+    return this.endRun(lease, runId, created, run, inline);
   }
 
   /** An activity's stdout/stderr, as `forward_stdout`/`forward_stderr` say: stored (db), the host's stream, or dropped. */
-  private forward(id: ExecutionId, stream: 'stdout' | 'stderr', target: 'none' | 'stdout' | 'stderr' | 'db', text: string): void {
+  private forward(id: ExecutionId, stream: 'stdout' | 'stderr', target: OutputTarget, text: string): void {
     if (target === 'db') this.deps.logSink?.(id)(stream, text, this.deps.clock.now());
     else if (target !== 'none') this.deps.hostOutput?.(target, text);
   }
@@ -292,7 +304,7 @@ export class Engine {
     return out;
   }
 
-  private async applyEffects(parent: ExecutionId, effects: Effect[]): Promise<void> {
+  private async applyEffects(parent: ExecutionId, effects: Effect[], inline?: InlineChildren): Promise<void> {
     const { store, clock, catalog } = this.deps;
     const at = isoTime(clock.now());
     for (const fx of effects) {
@@ -309,7 +321,7 @@ export class Engine {
           break;
         }
         case 'cancel':
-          await store.deliver(fx.id, { type: 'cancel-requested', at, by: parent });
+          if (!inline?.cancel(fx.id)) await store.deliver(fx.id, { type: 'cancel-requested', at, by: parent });
           break;
         case 'stub':
           await this.stub(fx.id, fx.result);

@@ -70,6 +70,8 @@ export interface OpenOptions {
   activities?: ActivityRunner;
   /** The host's own streams, for `forward_stdout = "stdout"` and the like (the CLI passes its own). */
   hostOutput?: (stream: 'stdout' | 'stderr', text: string) => void;
+  /** Run activity children of hot workflows inline (engine.ts, EngineDeps). Default true. */
+  inlineActivities?: boolean;
 }
 
 export async function openEngine(config: Config, opts: OpenOptions = {}): Promise<Engine> {
@@ -88,6 +90,7 @@ export async function openEngine(config: Config, opts: OpenOptions = {}): Promis
     simulatedClock: clock !== systemClock,
     logSink: (id) => outputSink(store.root, id),
     ...(opts.hostOutput ? { hostOutput: opts.hostOutput } : {}),
+    ...(opts.inlineActivities === false ? { inlineActivities: false } : {}),
   };
   return new Engine(deps);
 }

@@ -63,6 +63,8 @@ export async function tick(engine: Engine, opts: TickOptions): Promise<TickSumma
   const passedOver = new Set<ExecutionId>();
   const { store, clock } = engine.deps;
   let batch: ExecutionId[] = [];
+  // Inline children finish within their parent's step: counted as they end.
+  const stopCounting = engine.onInlineStep((outcome) => count(summary, outcome));
 
   const start = (id: ExecutionId) => {
     const p = engine.advance(id).then(
@@ -114,6 +116,7 @@ export async function tick(engine: Engine, opts: TickOptions): Promise<TickSumma
     await Promise.race([...inFlight.values(), engine.workSignal.wait(), ...(engine.hotWaits.size > 0 ? [sleep(50)] : [])]);
   }
   await Promise.all(inFlight.values());
+  stopCounting();
   engine.hotWaits.stopping = false;
   return summary;
 }

@@ -15,18 +15,19 @@
 import { join } from 'node:path';
 import { nodeFileLayer, type FileLayer } from './file-layer.js';
 import type { ChildFinished, Created, Finished, InboxMessage, LogEvent } from '../model/events.js';
-import { executionIdFromDirName, parseExecutionId, parseRunId, type ExecutionId } from '../model/ids.js';
-import { CorruptLogError, InputError, NotFoundError } from '../model/errors.js';
+import { executionIdFromDirName, parentOf, parseExecutionId, parseRunId, type ExecutionId } from '../model/ids.js';
+import { CorruptLogError, InputError, NotFoundError, RetryLaterError } from '../model/errors.js';
 import { parseIsoTime, type Clock } from '../model/time.js';
 import { checkCreated, checkMessage, sameExecution, withNoSpaceReported } from './checks.js';
 import { DueIndex } from './due-index.js';
-import { DUE, EXECUTIONS, GITIGNORE, LOG, executionPaths, markerName, parseMarkerName, tmpPath } from './layout.js';
+import { CHILDREN, DUE, EXECUTIONS, GITIGNORE, LOG, executionPaths, inboxName, markerName, parseMarkerName, tmpPath, type ExecutionPaths } from './layout.js';
 import { encodeLines } from './log-file.js';
 import { InboxReader, writeInbox } from './inbox.js';
+import { ChildrenReader } from './children.js';
 import { LogCache } from './log-cache.js';
 import { Lease, type LeaseContext } from './lease.js';
 import { acquire, type LeaseRequest } from './acquire.js';
-import { stateDueMs } from './state.js';
+import { stateDueMs, stateOf } from './state.js';
 import { rebuildIndex, type RebuildReport } from './rebuild.js';
 
 export interface StoreOptions {
@@ -59,6 +60,7 @@ export class ExecutionStore {
   private readonly ctx: LeaseContext;
   private readonly orphanGraceMs: number;
   private readonly inboxes: InboxReader;
+  private readonly children: ChildrenReader;
   private readonly logs = new LogCache();
   /** Markers seen by due() per execution, taken (and deleted) by the next lease of that execution. */
   private observed = new Map<ExecutionId, string[]>();
@@ -86,13 +88,15 @@ export class ExecutionStore {
     this.orphanGraceMs = opts.orphanGraceMs ?? 60_000;
     this.index = new DueIndex(this.fs, join(this.root, DUE), this.durable);
     this.inboxes = new InboxReader(this.fs);
+    this.children = new ChildrenReader(this.fs);
     this.ctx = {
       fs: this.fs,
       clock: this.clock,
       index: this.index,
       durable: this.durable,
       lockStaleMs: opts.appendLockStaleMs ?? 5000,
-      readInbox: (paths) => this.inboxes.read(paths),
+      readInbox: (paths, id) => this.readInbox(paths, id),
+      readChildren: (paths, id) => this.children.read(paths, id),
       logs: this.logs,
       deliverToParent: (child, created, finished) => this.deliverToParent(child, created, finished),
       leaseEnding: (id) => this.leasedHere.delete(id),
@@ -119,10 +123,16 @@ export class ExecutionStore {
     return store;
   }
 
-  /** Writes line 1 of a new execution. Idempotent by id: 'exists' when the same execution is there. */
-  async create(id: ExecutionId, created: Created): Promise<'created' | 'exists'> {
+  /**
+   * Writes line 1 of a new execution. Idempotent by id: 'exists' when the same execution is there.
+   * `rest` are further lines the log starts with: the history of an inline child that becomes an
+   * execution of its own (children.ts); the execution is then due as its last line says.
+   */
+  async create(id: ExecutionId, created: Created, rest: readonly LogEvent[] = []): Promise<'created' | 'exists'> {
     const paths = executionPaths(this.root, id);
     checkCreated(id, created);
+    if (rest.some((e) => e.type === 'created')) throw new InputError(`create ${id}: expected created on line 1 only`);
+    const dueMs = rest.length === 0 ? parseIsoTime(created.scheduled_at) : stateDueMs(stateOf([created, ...rest]));
     const { fs, index } = this;
     const existing = fs.stat(paths.log) === null ? null : fs.readFile(paths.log);
     if (existing !== null) return sameExecution(id, paths, existing, created);
@@ -136,10 +146,10 @@ export class ExecutionStore {
         createdDir = fs.mkdir(paths.dir);
       }
       // The marker first: a crash after it leaves an orphan marker (removed later), never a log nobody finds.
-      const marker = index.createFresh(parseIsoTime(created.scheduled_at), id);
+      const marker = dueMs === undefined ? undefined : index.createFresh(dueMs, id);
       await index.sync();
       let tmp = tmpPath(paths.log);
-      while (!fs.writeExclusive(tmp, encodeLines([created]))) tmp = tmpPath(paths.log);
+      while (!fs.writeExclusive(tmp, encodeLines([created, ...rest]))) tmp = tmpPath(paths.log);
       let linked: boolean;
       try {
         if (this.durable) await fs.syncFile(tmp);
@@ -150,7 +160,7 @@ export class ExecutionStore {
       if (!linked) return sameExecution(id, paths, fs.readFile(paths.log) ?? Buffer.alloc(0), created);
       // A scan that saw the marker before the log existed may have removed it as an orphan; it
       // puts it back if it sees the log afterwards, and so does this check (see removeOrphans).
-      if (fs.stat(index.path(marker)) === null) index.ensure(parseMarkerName(marker)!.ms, id);
+      if (marker !== undefined && fs.stat(index.path(marker)) === null) index.ensure(parseMarkerName(marker)!.ms, id);
       if (this.durable) {
         await fs.syncDir(paths.dir);
         if (createdDir) await fs.syncDir(join(this.root, EXECUTIONS));
@@ -163,10 +173,14 @@ export class ExecutionStore {
     const paths = executionPaths(this.root, id);
     try {
       const parsed = this.logs.parse(paths.log, (offset) => this.fs.readFrom(paths.log, offset));
-      if (parsed === null) throw new NotFoundError(`execution ${id} not found: no file ${paths.log}`);
+      if (parsed === null) {
+        const inline = this.inlineLog(id);
+        if (inline) return { events: inline.slice(), inbox: [] };
+        throw new NotFoundError(`execution ${id} not found: no file ${paths.log}`);
+      }
       const { events } = parsed;
       if (events.length === 0) throw new NotFoundError(`execution ${id} has no complete created line yet in ${paths.log}`);
-      const record = { events, inbox: this.inboxes.read(paths) };
+      const record = { events, inbox: this.readInbox(paths, id) };
       this.corrupt.delete(id);
       return record;
     } catch (err) {
@@ -225,9 +239,17 @@ export class ExecutionStore {
         this.index.remove(stale.filter((m) => m !== got.expiryMarker));
         this.held.delete(id);
         this.leasedHere.set(id, got.expiresMs);
+        try {
+          await this.materializeUnfinishedChildren(id, paths);
+        } catch (err) {
+          // The lease stays in the log; the execution is found again when it expires.
+          got.file.close();
+          this.leasedHere.delete(id);
+          throw err;
+        }
         return new Lease(this.ctx, {
           id, runId: req.runId, componentDigest: req.componentDigest, paths, file: got.file,
-          events: got.events, inbox: this.inboxes.read(paths), offset: got.offset, expiresAtMs: got.expiresMs, expiryMarker: got.expiryMarker,
+          events: got.events, inbox: this.readInbox(paths, id), offset: got.offset, expiresAtMs: got.expiresMs, expiryMarker: got.expiryMarker,
         });
       }
     }
@@ -237,7 +259,13 @@ export class ExecutionStore {
   async deliver(id: ExecutionId, msg: InboxMessage): Promise<'delivered' | 'duplicate'> {
     const paths = executionPaths(this.root, id);
     checkMessage(id, msg);
-    if (this.fs.stat(paths.log) === null) throw new NotFoundError(`cannot deliver ${msg.type} to execution ${id}: it does not exist (no ${paths.log})`);
+    if (this.fs.stat(paths.log) === null) {
+      // An inline child has no inbox: finished, a message changes nothing; running, it is its parent's holder's.
+      const inline = this.inlineLog(id);
+      if (inline?.at(-1)?.type === 'finished') return 'duplicate';
+      if (inline) throw new RetryLaterError(`cannot deliver ${msg.type} to execution ${id} now: it is being run inline by its parent's lease holder (recorded in ${executionPaths(this.root, parentOf(id)!.parent).children}); try again once it finished or became an execution of its own`);
+      throw new NotFoundError(`cannot deliver ${msg.type} to execution ${id}: it does not exist (no ${paths.log})`);
+    }
     return withNoSpaceReported(`delivering ${msg.type} to ${id}`, async () => {
       const { wrote, file } = await writeInbox(this.fs, paths, id, msg, this.durable);
       // After a duplicate too, unless this store wrote the marker itself: the first deliverer may
@@ -305,16 +333,63 @@ export class ExecutionStore {
 
   /** Recomputes every marker from the logs alone; runs by itself when due/ is missing. */
   async rebuildIndex(): Promise<RebuildReport> {
-    const report = await rebuildIndex({ fs: this.fs, root: this.root, index: this.index, inboxes: this.inboxes, nowMs: this.clock.now(), orphanGraceMs: this.orphanGraceMs });
+    const report = await rebuildIndex({ fs: this.fs, root: this.root, index: this.index, readInbox: (paths, id) => this.readInbox(paths, id), nowMs: this.clock.now(), orphanGraceMs: this.orphanGraceMs });
     this.corrupt = new Map(report.corrupt.map((c) => [c.id, c.error]));
     return report;
   }
 
-  /** Every execution (a folder with a log; a folder whose submitter crashed before its log appeared is skipped). */
-  async *list(): AsyncIterable<ExecutionId> {
+  /**
+   * Every execution: a folder with a log (a folder whose submitter crashed before its log
+   * appeared is skipped) and, with `inline`, the inline children recorded in its children.jsonl
+   * that have no log of their own.
+   */
+  async *list(opts: { inline?: boolean } = {}): AsyncIterable<ExecutionId> {
     for (const name of this.fs.readdir(join(this.root, EXECUTIONS)) ?? []) {
       const id = executionIdFromDirName(name);
-      if (id !== undefined && this.fs.stat(join(this.root, EXECUTIONS, name, LOG)) !== null) yield id;
+      if (id === undefined || this.fs.stat(join(this.root, EXECUTIONS, name, LOG)) === null) continue;
+      yield id;
+      if (opts.inline && this.fs.stat(join(this.root, EXECUTIONS, name, CHILDREN)) !== null) {
+        for (const child of this.children.read(executionPaths(this.root, id), id).logs.keys()) {
+          if (this.fs.stat(executionPaths(this.root, child).log) === null) yield child;
+        }
+      }
+    }
+  }
+
+  /** Whether the execution has a log of its own (an inline child has none unless it was materialized). */
+  hasLog(id: ExecutionId): boolean {
+    return this.fs.stat(executionPaths(this.root, id).log) !== null;
+  }
+
+  /** The log of an inline child recorded in its parent's children.jsonl, if there is one. */
+  private inlineLog(id: ExecutionId): LogEvent[] | undefined {
+    const p = parentOf(id);
+    if (!p) return undefined;
+    return this.children.read(executionPaths(this.root, p.parent), p.parent).logs.get(id);
+  }
+
+  /** The inbox files and the responses of the inline children that finished, by `at`, then by name. */
+  private readInbox(paths: ExecutionPaths, id: ExecutionId): InboxMessage[] {
+    const files = this.inboxes.read(paths);
+    const inline = this.children.responses(paths, id);
+    if (inline.length === 0) return files;
+    const fromFiles = new Set(files.map((m) => (m.type === 'child-finished' ? m.child_execution_id : '')));
+    const all = [...files, ...inline.filter((m) => !fromFiles.has((m as ChildFinished).child_execution_id))];
+    const key = (m: InboxMessage) => `${m.at}\u0000${inboxName(id, m)}`;
+    return all.map((m) => ({ m, k: key(m) })).sort((a, b) => (a.k < b.k ? -1 : a.k > b.k ? 1 : 0)).map((x) => x.m);
+  }
+
+  /**
+   * Called by the parent's new holder: inline children that a previous holder started but did
+   * not finish (it crashed, or lost the lease mid-attempt) become executions of their own, with
+   * the lines recorded so far, so that the usual machinery runs them again (children.ts).
+   */
+  private async materializeUnfinishedChildren(id: ExecutionId, paths: ExecutionPaths): Promise<void> {
+    if (this.fs.stat(paths.children) === null) return;
+    for (const [child, log] of this.children.read(paths, id).logs) {
+      if (log.at(-1)?.type === 'finished') continue;
+      if (this.fs.stat(executionPaths(this.root, child).log) !== null) continue;
+      await this.create(child, log[0] as Created, log.slice(1));
     }
   }
 

@@ -54,8 +54,8 @@ export interface FileLayer {
   rename(from: string, to: string): void;
   /** Creates `path` with O_EXCL and writes `data`; false when it exists already. */
   writeExclusive(path: string, data: Uint8Array): boolean;
-  /** null when the file is missing. */
-  openAppend(path: string): AppendFile | null;
+  /** null when the file is missing (with `create`, an empty file is created instead). */
+  openAppend(path: string, create?: boolean): AppendFile | null;
   syncFile(path: string): Promise<void>;
   syncDir(path: string): Promise<void>;
 }
@@ -194,7 +194,7 @@ export const nodeFileLayer: FileLayer = {
     fs.closeSync(fd);
     return true;
   },
-  openAppend: (path) => missingAs(null, () => new NodeAppendFile(fs.openSync(path, fs.constants.O_RDWR | fs.constants.O_APPEND))),
+  openAppend: (path, create) => missingAs(null, () => new NodeAppendFile(fs.openSync(path, fs.constants.O_RDWR | fs.constants.O_APPEND | (create ? fs.constants.O_CREAT : 0), 0o644))),
   syncFile: (path) => syncPath(path, true),
   syncDir: (path) => syncPath(path, false),
 };

@@ -1,6 +1,7 @@
 /** The plain-files execution store: the public surface. */
 export { ExecutionStore, type StoreOptions, type ExecutionRecord } from './execution-store.js';
 export { Lease } from './lease.js';
+export type { ChildLine } from './children.js';
 export type { LeaseRequest } from './acquire.js';
 export type { RebuildReport } from './rebuild.js';
 export { nodeFileLayer, type FileLayer, type AppendFile, type FileStat } from './file-layer.js';

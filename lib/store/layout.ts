@@ -4,6 +4,7 @@
  *   <root>/.gitignore                          written on open: the non-audit files
  *   <root>/executions/<dir>/log.jsonl           the execution log (audit)
  *   <root>/executions/<dir>/inbox/<name>.json   one message per file (audit)
+ *   <root>/executions/<dir>/children.jsonl      logs of activity children run inline by the holder (audit)
  *   <root>/executions/<dir>/append.lock         a hard link to log.jsonl, held for the microseconds of one append
  *   <root>/due/<time>~<dir>[~<n>]               marker: the execution is due at <time> (a hard link to
  *                                               an empty template, due/.marker-<n>)
@@ -22,6 +23,7 @@ export const DUE = 'due';
 export const LOG = 'log.jsonl';
 export const INBOX = 'inbox';
 export const APPEND_LOCK = 'append.lock';
+export const CHILDREN = 'children.jsonl';
 export const TMP_SUFFIX = '.tmp';
 export const CANCEL = 'cancel';
 
@@ -42,6 +44,8 @@ export interface ExecutionPaths {
   log: string;
   inbox: string;
   lock: string;
+  /** Logs of the activity children the lease holder ran inline (children.ts). */
+  children: string;
 }
 
 /** Validates the id (a branded id may still come from unchecked input) and returns its paths. */
@@ -52,7 +56,7 @@ export function executionPaths(root: string, id: ExecutionId): ExecutionPaths {
     throw new InputError(`execution id too long for a folder name: expected at most ${MAX_DIR_NAME} bytes, got ${Buffer.byteLength(name)} (${id.slice(0, 40)}...)`);
   }
   const dir = join(root, EXECUTIONS, name);
-  return { dir, log: join(dir, LOG), inbox: join(dir, INBOX), lock: join(dir, APPEND_LOCK) };
+  return { dir, log: join(dir, LOG), inbox: join(dir, INBOX), lock: join(dir, APPEND_LOCK), children: join(dir, CHILDREN) };
 }
 
 // ---------------------------------------------------------------- due markers

@@ -27,6 +27,8 @@ import type { DueIndex } from './due-index.js';
 import { markerName, type ExecutionPaths } from './layout.js';
 import { encodeLines } from './log-file.js';
 import type { LogCache } from './log-cache.js';
+import { encodeChildLines, type ChildLine, type InlineChildren } from './children.js';
+import { parentOf } from '../model/ids.js';
 import { consumedResponses, inboxWakes, stateDueMs, stateOf } from './state.js';
 
 /** What a lease needs from the store that made it. */
@@ -36,7 +38,10 @@ export interface LeaseContext {
   readonly index: DueIndex;
   readonly durable: boolean;
   readonly lockStaleMs: number;
-  readInbox(paths: ExecutionPaths): InboxMessage[];
+  /** The inbox files and the responses of finished inline children. */
+  readInbox(paths: ExecutionPaths, id: ExecutionId): InboxMessage[];
+  /** children.jsonl as it is now. */
+  readChildren(paths: ExecutionPaths, id: ExecutionId): InlineChildren;
   readonly logs: LogCache;
   /** Delivers a finished child's outcome to its parent (inbox file, then a wake-up marker). */
   deliverToParent(child: ExecutionId, created: Created, finished: Finished): Promise<void>;
@@ -65,6 +70,12 @@ type Status = 'held' | 'lost' | 'broken' | 'released';
 export type ReleaseEvent = Unlocked | Blocked | Finished | TemporarilyFailed | TemporarilyTimedOut;
 const RELEASE_TYPES: ReadonlySet<string> = new Set(['unlocked', 'blocked', 'finished', 'temporarily-failed', 'temporarily-timed-out']);
 
+function checkAppendable(events: readonly LogEvent[]): void {
+  for (const e of events) {
+    if (e.type === 'created' || e.type === 'locked') throw new BugError(`a lease appends no ${e.type} event: created is written by create(), locked by lease() and renew()`);
+  }
+}
+
 export class Lease {
   readonly id: ExecutionId;
   readonly runId: RunId;
@@ -82,6 +93,8 @@ export class Lease {
   /** Responses consumed by `join-next` lines, including the ones this lease appended. */
   private readonly consumed: Set<string>;
   private readonly identity: string;
+  /** children.jsonl, opened at this lease's first inline child, and where this holder last wrote it. */
+  private children: { file: AppendFile; offset: number } | undefined;
 
   constructor(private readonly ctx: LeaseContext, private readonly init: LeaseInit) {
     this.id = init.id;
@@ -102,15 +115,39 @@ export class Lease {
 
   /** Reads the inbox again (messages delivered since the lease was taken are included). */
   async readInbox(): Promise<InboxMessage[]> {
-    return this.ctx.readInbox(this.init.paths);
+    return this.ctx.readInbox(this.init.paths, this.id);
+  }
+
+  /** The logs of the inline children as recorded so far (children.ts). */
+  readChildren(): InlineChildren {
+    return this.ctx.readChildren(this.init.paths, this.id);
+  }
+
+  /**
+   * Appends lines of inline children (children.ts) and then `events` to the log, fenced by the
+   * log like append(). The children's lines are written first: a `join-next` in `events` may
+   * consume a response that only a child's `finished` line records.
+   */
+  appendChildren(children: readonly ChildLine[], events: readonly LogEvent[] = []): Promise<void> {
+    return this.serial(async () => {
+      checkAppendable(events);
+      for (const c of children) {
+        if (parentOf(c.id)?.parent !== this.id) throw new BugError(`inline child ${c.id} is not a child of ${this.id}`);
+      }
+      if (this.ctx.durable && children.length > 0 && events.length > 0) {
+        // The children's lines must be on the disk before a log line that relies on them.
+        await this.write([], children);
+        await this.write(events, []);
+      } else if (children.length > 0 || events.length > 0) {
+        await this.write(events, children);
+      }
+    });
   }
 
   /** Appends the events in one write, fenced (see invariant 1). */
   append(events: readonly LogEvent[]): Promise<void> {
     return this.serial(async () => {
-      for (const e of events) {
-        if (e.type === 'created' || e.type === 'locked') throw new BugError(`a lease appends no ${e.type} event: created is written by create(), locked by lease() and renew()`);
-      }
+      checkAppendable(events);
       if (events.length > 0) await this.write(events);
     });
   }
@@ -167,7 +204,7 @@ export class Lease {
         let next = last.type === 'finished' ? undefined : (nextDueMs ?? stateDueMs(after));
         // A cancel request, or a response the blocked join set waits for, that this holder left
         // unhandled: due now, as rebuildIndex would say.
-        if (after.kind !== 'finished' && inboxWakes(after, this.consumed, this.ctx.readInbox(this.init.paths))) {
+        if (after.kind !== 'finished' && inboxWakes(after, this.consumed, this.ctx.readInbox(this.init.paths, this.id))) {
           next = Math.min(next ?? Number.POSITIVE_INFINITY, this.ctx.clock.now());
         }
         let keep: string | undefined;
@@ -183,6 +220,7 @@ export class Lease {
       } finally {
         this.status = 'released';
         this.init.file.close();
+        this.children?.file.close();
       }
     }, 'run');
   }
@@ -215,13 +253,14 @@ export class Lease {
     );
   }
 
-  /** One fenced write of the batch (invariants 1 and 2). */
-  private async write(events: readonly LogEvent[]): Promise<void> {
+  /** One fenced write of the batch (invariants 1 and 2), preceded by lines of inline children. */
+  private async write(events: readonly LogEvent[], children: readonly ChildLine[] = []): Promise<void> {
     if (this.status !== 'held') throw this.lostError();
     if (this.finished) throw new BugError(`${this.id} is finished: nothing may be appended after finished`);
     const { fs, durable, lockStaleMs } = this.ctx;
     const file = this.init.file;
     const data = encodeLines(events);
+    const childData = children.length > 0 ? encodeChildLines(children) : null;
     const { log, lock: lockPath } = this.init.paths;
     const token = tryLock(fs, log, lockPath, lockStaleMs) ?? (await lock(fs, log, lockPath, lockStaleMs));
     try {
@@ -235,19 +274,22 @@ export class Lease {
       if (!isFresh(fs, token)) {
         throw new RetryLaterError(`append to ${this.init.paths.log} not attempted: this process held the append lock longer than ${lockStaleMs / 2} ms (was it stopped?); nothing was written, try again`);
       }
-      let written: number;
-      try {
-        written = file.append(data);
-      } catch (err) {
-        this.cutBack(file);
-        throw this.writeError(err, data.length);
+      const childrenBefore = childData ? this.writeChildren(childData) : undefined;
+      if (data.length > 0) {
+        let written: number;
+        try {
+          written = file.append(data);
+        } catch (err) {
+          this.cutBack(file, childrenBefore);
+          throw this.writeError(err, data.length);
+        }
+        if (written !== data.length) {
+          this.cutBack(file, childrenBefore);
+          throw this.writeError(undefined, data.length, written);
+        }
+        this.ctx.logs.appended(log, this.identity, this.offset, data);
+        this.offset += data.length;
       }
-      if (written !== data.length) {
-        this.cutBack(file);
-        throw this.writeError(undefined, data.length, written);
-      }
-      this.ctx.logs.appended(log, this.identity, this.offset, data);
-      this.offset += data.length;
     } finally {
       unlock(fs, token);
     }
@@ -257,7 +299,8 @@ export class Lease {
     }
     if (durable) {
       try {
-        await file.datasync();
+        if (childData) await this.children!.file.datasync();
+        if (data.length > 0) await file.datasync();
       } catch (err) {
         this.status = 'broken';
         throw err;
@@ -265,8 +308,56 @@ export class Lease {
     }
   }
 
-  /** Restores the log to this holder's offset after a failed write; called under the append lock. */
-  private cutBack(file: AppendFile): void {
+  /**
+   * Writes lines of inline children under the append lock, after the fence check. The first
+   * write of a lease opens (or creates) children.jsonl and cuts off a torn tail a crashed holder
+   * left, so it is never glued to a new line.
+   */
+  private writeChildren(data: Buffer): number {
+    const { fs } = this.ctx;
+    const path = this.init.paths.children;
+    if (!this.children) {
+      const file = fs.openAppend(path, true)!;
+      try {
+        const { length, torn } = this.ctx.readChildren(this.init.paths, this.id);
+        if (torn) file.truncate(length);
+        this.children = { file, offset: file.size() };
+      } catch (err) {
+        file.close();
+        throw err;
+      }
+    }
+    const c = this.children;
+    const before = c.offset;
+    let written: number;
+    try {
+      written = c.file.append(data);
+    } catch (err) {
+      this.cutBackChildren(before);
+      throw this.writeError(err, data.length);
+    }
+    if (written !== data.length) {
+      this.cutBackChildren(before);
+      throw this.writeError(undefined, data.length, written);
+    }
+    c.offset += data.length;
+    return before;
+  }
+
+  /** Restores children.jsonl to `offset` (this batch's children lines go when its log lines could not be written). */
+  private cutBackChildren(offset: number): void {
+    const c = this.children!;
+    try {
+      if (c.file.size() > offset) c.file.truncate(offset);
+      c.offset = offset;
+    } catch {
+      this.status = 'broken'; // the next holder cuts the torn tail off; complete lines stay (a prefix never acknowledged)
+    }
+  }
+
+  /** Restores the log to this holder's offset after a failed write (and children.jsonl to `childrenOffset`); called under the append lock. */
+  private cutBack(file: AppendFile, childrenOffset?: number): void {
+    if (childrenOffset !== undefined) this.cutBackChildren(childrenOffset);
     try {
       if (file.size() > this.offset) file.truncate(this.offset);
     } catch {

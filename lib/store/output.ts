@@ -4,11 +4,12 @@
  *   {"at":"2026-11-21T19:40:00.000Z","level":"info","message":"…"}
  * Written by whoever runs the execution; replay writes nothing here, so log lines never affect it.
  * It is audit material too (committed with the log). Appends are whole lines; a torn last line is
- * skipped when read.
+ * skipped when read. An inline child (children.ts) has no folder: its lines go to its parent's
+ * output.jsonl, marked with `"execution_id"`, and are read back as the child's.
  */
-import { appendFileSync, readFileSync } from 'node:fs';
+import { appendFileSync, existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import type { ExecutionId } from '../model/ids.js';
+import { parentOf, type ExecutionId } from '../model/ids.js';
 import { executionPaths } from './layout.js';
 import { isoTime } from '../model/time.js';
 
@@ -20,6 +21,8 @@ export interface OutputLine {
   message: string;
   /** Where a workflow's line stands in its run (WorkflowContext.logPosition); absent for activities. */
   pos?: [number, number];
+  /** On a parent's line: the inline child it belongs to. */
+  execution_id?: string;
 }
 
 export function outputPath(root: string, id: ExecutionId): string {
@@ -28,6 +31,11 @@ export function outputPath(root: string, id: ExecutionId): string {
 
 export function appendOutput(root: string, id: ExecutionId, level: string, message: string, atMs: number, pos?: [number, number]): void {
   const line: OutputLine = { at: isoTime(atMs), level, message, ...(pos ? { pos } : {}) };
+  const parent = parentOf(id)?.parent;
+  if (parent !== undefined && !existsSync(executionPaths(root, id).dir)) {
+    appendFileSync(outputPath(root, parent), `${JSON.stringify({ ...line, execution_id: id })}\n`);
+    return;
+  }
   appendFileSync(outputPath(root, id), `${JSON.stringify(line)}\n`);
 }
 
@@ -49,10 +57,18 @@ export function outputSink(root: string, id: ExecutionId): (level: string, messa
   };
 }
 
+/** The execution's own lines, after the lines it wrote as an inline child into its parent's file (if any). */
 export function readOutput(root: string, id: ExecutionId): OutputLine[] {
+  const parent = parentOf(id)?.parent;
+  const inherited = parent === undefined ? [] : readFile(outputPath(root, parent)).filter((l) => l.execution_id === id);
+  for (const l of inherited) delete l.execution_id;
+  return [...inherited, ...readFile(outputPath(root, id)).filter((l) => l.execution_id === undefined)];
+}
+
+function readFile(path: string): OutputLine[] {
   let text: string;
   try {
-    text = readFileSync(outputPath(root, id), 'utf8');
+    text = readFileSync(path, 'utf8');
   } catch (e) {
     if ((e as NodeJS.ErrnoException).code === 'ENOENT') return [];
     throw e;

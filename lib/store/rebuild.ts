@@ -16,7 +16,7 @@ import { CorruptLogError } from '../model/errors.js';
 import type { DueIndex } from './due-index.js';
 import { EXECUTIONS, TMP_SUFFIX, executionPaths, markerName, parseMarkerName } from './layout.js';
 import { parseLog } from './log-file.js';
-import type { InboxReader } from './inbox.js';
+import type { ExecutionPaths } from './layout.js';
 import { dueTimeOf, stateOf } from './state.js';
 
 export interface RebuildReport {
@@ -32,12 +32,13 @@ export interface RebuildInput {
   fs: FileLayer;
   root: string;
   index: DueIndex;
-  inboxes: InboxReader;
+  /** The inbox files and the responses of finished inline children. */
+  readInbox(paths: ExecutionPaths, id: ExecutionId): InboxMessage[];
   nowMs: number;
   orphanGraceMs: number;
 }
 
-export async function rebuildIndex({ fs, root, index, inboxes, nowMs, orphanGraceMs }: RebuildInput): Promise<RebuildReport> {
+export async function rebuildIndex({ fs, root, index, readInbox, nowMs, orphanGraceMs }: RebuildInput): Promise<RebuildReport> {
   fs.mkdirp(index.dir);
   index.needsRebuild = false;
   const before = index.list();
@@ -60,7 +61,7 @@ export async function rebuildIndex({ fs, root, index, inboxes, nowMs, orphanGrac
       if (events.length === 0) continue;
       withLog.add(id);
       executions += 1;
-      const inbox: InboxMessage[] = stateOf(events).kind === 'finished' ? [] : inboxes.read(paths);
+      const inbox: InboxMessage[] = stateOf(events).kind === 'finished' ? [] : readInbox(paths, id);
       const t = dueTimeOf(events, inbox, nowMs);
       if (t !== undefined) desired.add(markerName(t, id));
     } catch (err) {

@@ -496,7 +496,7 @@ describe('executions', () => {
     expect(staged).toContain(`state/executions/${fibo}/log.jsonl`);
     expect(staged).toContain(`state/executions/${logged}/output.jsonl`);
     expect(staged.some((f) => /^state\/executions\/[^/]+\/inbox\/[^/]+\.json$/.test(f))).toBe(true);
-    for (const f of staged) expect(f).toMatch(/^state\/(\.gitignore|executions\/[^/]+\/(log\.jsonl|output\.jsonl|inbox\/[^/]+\.json))$/);
+    for (const f of staged) expect(f).toMatch(/^state\/(\.gitignore|executions\/[^/]+\/(log\.jsonl|children\.jsonl|output\.jsonl|inbox\/[^/]+\.json))$/);
     expect(readdirSync(path.join(state, 'due')).length).toBeGreaterThan(0); // there were markers to leave out
     rmSync(path.join(state, 'server.lock'), { recursive: true });
     rmSync(path.join(state, 'executions', fibo, 'append.lock'), { recursive: true });

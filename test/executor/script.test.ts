@@ -12,7 +12,8 @@ afterEach(async () => {
 });
 
 async function runScript(strategy: 'await' | 'interrupt', program: unknown[], seed = 'script', concurrency = 2) {
-  const t = await testEngine(scriptToml(strategy), { random: new SeededRandom(seed) });
+  // One step at a time means one attempt at a time: inline children would all start at once.
+  const t = await testEngine(scriptToml(strategy), { random: new SeededRandom(seed), ...(concurrency === 1 ? { inlineActivities: false } : {}) });
   engines.push(t);
   const id = await t.engine.submit('testing:script/workflow.run', [JSON.stringify(program)], { id: 'E_01JD0Z3T6W7Y8X9A0B1C2D3E4F' as ExecutionId });
   const summary = await tick(t.engine, { maxDurationMs: 60_000, concurrency });

@@ -111,7 +111,8 @@ describe('engine bugs found by the harness', () => {
     const stateDir = path.join(dir, 'state');
     const hotConfig = writeConfig(dir, { ...IN_PROCESS, strategy: 'await', workflowLockMs: 30_000, stateDir }, 'await.toml');
     const otherConfig = writeConfig(dir, { ...IN_PROCESS, strategy: 'interrupt', workflowLockMs: 30_000, stateDir }, 'interrupt.toml');
-    const a = await openEngine(await loadConfig(hotConfig, process.env));
+    // Not inline: the scenario needs the child run by b (inline, a would run it itself; see inline-children.test.ts).
+    const a = await openEngine(await loadConfig(hotConfig, process.env), { inlineActivities: false });
     // Another process whose clock is a minute ahead: a's lease has expired as far as it can tell.
     const b = await openEngine(await loadConfig(otherConfig, process.env), { hotWorkers: 0, clock: { now: () => Date.now() + 60_000 } });
     cleanups.push(async () => {

@@ -21,7 +21,7 @@ export async function run(ctx: CommandContext): Promise<number> {
   const config = await ctx.loadConfig();
   const store = await openStore(ctx, config);
   const ids: ExecutionId[] = [];
-  for await (const id of store.list()) ids.push(id);
+  for await (const id of store.list({ inline: true })) ids.push(id);
   ids.sort(compareNewestFirst);
 
   const shown: ExecutionSummary[] = [];

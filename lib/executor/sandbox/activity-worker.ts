@@ -21,7 +21,7 @@ parentPort!.on('message', async (m: ToSandbox) => {
   try {
     const loaded = await loadComponent(job.location, { cacheDir: job.cacheDir, expectedDigest: job.digest, memoryLimitBytes: job.memoryLimitBytes });
     const instance = await loaded.instantiate(activityWasi(job.env, job.allowedHosts, traces));
-    parentPort!.postMessage({ type: 'started' } satisfies FromSandbox);
+    if (job.announceStart) parentPort!.postMessage({ type: 'started' } satisfies FromSandbox);
     result = await callExport({ ffqn: job.ffqn, ifc: job.ifc, fn: job.fn } as never, instance as Record<string, unknown>, job.params, jcoCodec);
   } catch (e) {
     result = { kind: 'trapped', reason: `activity could not start: ${e instanceof Error ? e.message : String(e)}` };

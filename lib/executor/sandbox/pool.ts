@@ -15,7 +15,7 @@ import { workerScript } from '../../runtime/hot/worker-script.js';
 import type { ActivityRunner, AttemptLimits } from '../activity-runner.js';
 import type { CatalogEntry } from '../catalog.js';
 import type { AttemptResult } from '../retry.js';
-import type { AttemptJob, FromSandbox } from './protocol.js';
+import type { AttemptJob, FromSandbox, ToSandbox } from './protocol.js';
 
 interface Running {
   done(r: AttemptResult): void;
@@ -30,6 +30,8 @@ const LOAD_TIMEOUT_MS = 60_000;
 class Slot {
   readonly worker: Worker;
   current: Running | undefined;
+  /** Components (digest and memory limit) this worker has loaded: their attempts need no `started` message. */
+  readonly loaded = new Set<string>();
   constructor(script: string, private readonly onDead: (s: Slot, why: string) => void, onResult: (s: Slot, m: FromSandbox) => void) {
     this.worker = new Worker(script, { stdout: true, stderr: true });
     this.worker.unref();
@@ -58,6 +60,7 @@ export class SandboxPool implements ActivityRunner {
       env: cfg.kind === 'activity_wasm' ? [...cfg.envVars] : [],
       allowedHosts: cfg.kind === 'activity_wasm' ? [...cfg.allowedHosts] : [],
       memoryLimitBytes: cfg.kind === 'activity_wasm' ? cfg.memoryLimitBytes : 512 * 1024 * 1024,
+      announceStart: true,
     };
     return new Promise((done) => {
       this.queue.push({ job, limits, done });
@@ -70,9 +73,15 @@ export class SandboxPool implements ActivityRunner {
       const slot = this.idle.pop() ?? (this.slots.size < this.size ? this.spawn() : undefined);
       if (!slot) return;
       const { job, limits, done } = this.queue.shift()!;
-      const timer = setTimeout(() => this.kill(slot, { kind: 'trapped', reason: `the activity did not load within ${LOAD_TIMEOUT_MS} ms` }), LOAD_TIMEOUT_MS);
+      const component = `${job.digest}\0${job.memoryLimitBytes}`;
+      const announceStart = !slot.loaded.has(component);
+      slot.loaded.add(component);
+      // A component the worker loaded before starts at once: the attempt's time counts from here (one message less per attempt).
+      const timer = announceStart
+        ? setTimeout(() => this.kill(slot, { kind: 'trapped', reason: `the activity did not load within ${LOAD_TIMEOUT_MS} ms` }), LOAD_TIMEOUT_MS)
+        : setTimeout(() => this.kill(slot, { kind: 'timed-out' }), limits.timeoutMs);
       slot.current = { done, timer, timeoutMs: limits.timeoutMs, ...(limits.output ? { output: limits.output } : {}) };
-      slot.worker.postMessage({ type: 'attempt', job });
+      slot.worker.postMessage({ type: 'attempt', job: { ...job, announceStart } } satisfies ToSandbox);
     }
   }
 

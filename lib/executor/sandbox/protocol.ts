@@ -15,6 +15,8 @@ export interface AttemptJob {
   env: EnvVar[];
   allowedHosts: AllowedHost[];
   memoryLimitBytes: number;
+  /** Post `started` once the instance is ready: the worker has not loaded this component before, and loading is not part of the attempt's time. */
+  announceStart: boolean;
 }
 
 export type ToSandbox = { type: 'attempt'; job: AttemptJob };

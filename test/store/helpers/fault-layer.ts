@@ -132,9 +132,9 @@ export class FaultLayer implements FileLayer {
     if (f === 'enospc') throw noSpace(`write '${path}'`);
     return this.inner.writeExclusive(path, data);
   }
-  openAppend(path: string): AppendFile | null {
+  openAppend(path: string, create?: boolean): AppendFile | null {
     this.alive('openAppend');
-    const file = this.inner.openAppend(path);
+    const file = this.inner.openAppend(path, create);
     return file === null ? null : new FaultAppendFile(this, file, path);
   }
   async syncFile(path: string): Promise<void> {

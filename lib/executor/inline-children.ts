@@ -1,0 +1,184 @@
+/**
+ * Inline children, the fast path of a hot workflow: an activity child it submits is run by this
+ * process at once, under the parent's lease, and recorded in the parent's children.jsonl
+ * (lib/store/children.ts) instead of a folder of its own. Its result reaches the parent in memory.
+ *
+ * Invariants:
+ *  1. A child's `created` and `locked` lines are written before its attempt starts, in the same
+ *     fenced batch as (and before) the parent's lines that name it.
+ *  2. A child's `finished` line is written before, or in the same batch as, the parent's line
+ *     that consumes its response.
+ *  3. The parent's lease is not given back while an attempt runs: drain() waits for them all,
+ *     and the lease is renewed meanwhile.
+ *  4. An attempt that must be retried makes the child an execution of its own, with its lines
+ *     so far; the usual machinery runs it from then on and nothing more is written here for it.
+ *  5. A holder that lost the parent's lease writes nothing more (the lease fences every write);
+ *     the next holder turns what was left unfinished into executions (ExecutionStore.lease).
+ */
+import type { Created, LogEvent, Locked, Outcome } from '../model/events.js';
+import { newRunId, type ExecutionId } from '../model/ids.js';
+import type { Clock } from '../model/time.js';
+import { isoTime } from '../model/time.js';
+import type { Random } from '../model/random.js';
+import type { ChildLine, ExecutionStore, Lease } from '../store/index.js';
+import type { Effect } from '../runtime/context.js';
+import type { ActivityRunner } from './activity-runner.js';
+import type { Catalog, CatalogEntry } from './catalog.js';
+import type { HotWaits } from './hot-waits.js';
+import { runAttempt, type Forward } from './attempt.js';
+import type { StepOutcome } from './engine.js';
+
+type CreateChild = Extract<Effect, { type: 'create-child' }>;
+
+export interface InlineDeps {
+  store: ExecutionStore;
+  catalog: Catalog;
+  clock: Clock;
+  random: Random;
+  activities: ActivityRunner;
+  hotWaits: HotWaits;
+  /** Where a child's output goes (by its component's forward settings). */
+  forward(id: ExecutionId): Forward;
+  /** Told how each attempt ended: finished, or a retry (the child became an execution of its own). */
+  stepped(o: StepOutcome): void;
+}
+
+export class InlineChildren {
+  private readonly inflight = new Map<ExecutionId, Promise<void>>();
+  private pending: ChildLine[] = [];
+  private readonly cancelled = new Set<ExecutionId>();
+  /** Every child this holder started. */
+  private readonly started = new Set<ExecutionId>();
+  /** Children in children.jsonl when this lease began (read once: only this holder writes it now). */
+  private recorded: ReadonlySet<ExecutionId> | undefined;
+  private flushQueued = false;
+  private renewTimer: NodeJS.Timeout | undefined;
+
+  constructor(private readonly deps: InlineDeps, private readonly lease: Lease, private readonly leaseMs: number) {}
+
+  /** Attempts running now. */
+  get running(): number {
+    return this.inflight.size;
+  }
+
+  /**
+   * Whether this child is run inline: an activity (not a stub, not a workflow) that nobody
+   * created before (an earlier run may have, before it crashed: then create() finds it).
+   */
+  accepts(fx: Effect): fx is CreateChild {
+    if (fx.type !== 'create-child' || this.deps.hotWaits.stopping) return false;
+    const entry = this.deps.catalog.resolve(fx.ffqn);
+    if (entry?.component.config.kind !== 'activity_wasm') return false;
+    this.recorded ??= new Set(this.lease.readChildren().logs.keys());
+    return !this.recorded.has(fx.id) && !this.started.has(fx.id) && !this.deps.store.hasLog(fx.id);
+  }
+
+  /**
+   * The lines to write, before the parent's, for children about to start (invariant 1), after the
+   * `finished` lines not written yet. Call start() once they are written.
+   */
+  begin(children: readonly CreateChild[]): { lines: ChildLine[]; start(): void } {
+    const { clock, random, catalog } = this.deps;
+    const now = clock.now();
+    const at = isoTime(now);
+    const lines = this.takePending();
+    const ready: { fx: CreateChild; entry: CatalogEntry; created: Created; locked: Locked }[] = [];
+    for (const fx of children) {
+      const entry = catalog.resolve(fx.ffqn)!;
+      const cfg = entry.component.config;
+      const timeoutMs = cfg.kind === 'activity_wasm' ? cfg.exec.lockExpiryMs : 1000;
+      const created: Created = {
+        type: 'created', at, ffqn: fx.ffqn, params: fx.params, scheduled_at: at,
+        parent: { execution_id: this.lease.id, join_set_id: fx.joinSetId }, component_digest: entry.component.digest,
+      };
+      const locked: Locked = { type: 'locked', at, run_id: newRunId(now, random), lease_expires_at: isoTime(now + timeoutMs), component_digest: entry.component.digest };
+      lines.push({ id: fx.id, event: created }, { id: fx.id, event: locked });
+      ready.push({ fx, entry, created, locked });
+    }
+    return {
+      lines,
+      start: () => {
+        for (const r of ready) this.track(r.fx.id, this.attempt(r.fx, r.entry, r.created, r.locked));
+      },
+    };
+  }
+
+  /** `finished` lines recorded but not written yet (the caller writes them before its own lines). */
+  takePending(): ChildLine[] {
+    return this.pending.splice(0);
+  }
+
+  /**
+   * A cancel request for `id`: true when this holder ran it inline (still running, it finishes
+   * as cancelled; finished, there is nothing to cancel). False: deliver it the usual way.
+   */
+  cancel(id: ExecutionId): boolean {
+    if (!this.started.has(id)) return false;
+    if (this.inflight.has(id)) this.cancelled.add(id);
+    return true;
+  }
+
+  /** Waits for every running attempt (invariant 3); returns the lines the caller must write first. */
+  async drain(): Promise<ChildLine[]> {
+    while (this.inflight.size > 0) await Promise.all(this.inflight.values());
+    return this.takePending();
+  }
+
+  private track(id: ExecutionId, p: Promise<void>): void {
+    this.started.add(id);
+    this.inflight.set(id, p);
+    this.renewTimer ??= setInterval(() => {
+      if (this.lease.expiresAtMs - this.deps.clock.now() < this.leaseMs / 2) void this.lease.renew(this.leaseMs).catch(() => undefined);
+    }, Math.max(1, this.leaseMs / 4)).unref();
+    void p.finally(() => {
+      this.inflight.delete(id);
+      if (this.inflight.size === 0 && this.renewTimer) {
+        clearInterval(this.renewTimer);
+        this.renewTimer = undefined;
+      }
+    });
+  }
+
+  private async attempt(fx: CreateChild, entry: CatalogEntry, created: Created, locked: Locked): Promise<void> {
+    const { clock, store, hotWaits } = this.deps;
+    try {
+      const { decision, traces } = await runAttempt(this.deps.activities, entry, fx.params, 0, this.deps.forward(fx.id));
+      const now = clock.now();
+      const at = isoTime(now);
+      let outcome: Outcome;
+      if (this.cancelled.has(fx.id)) {
+        outcome = { failure: { kind: 'cancelled', reason: 'cancel requested while the attempt ran' } };
+      } else if (decision.kind === 'retry') {
+        const backoff = isoTime(now + decision.backoffMs);
+        const failed: LogEvent = decision.timedOut
+          ? { type: 'temporarily-timed-out', at, run_id: locked.run_id, backoff_expires_at: backoff, ...traces }
+          : { type: 'temporarily-failed', at, run_id: locked.run_id, backoff_expires_at: backoff, reason: decision.reason, ...(decision.detail ? { detail: decision.detail } : {}), ...traces };
+        // Invariant 4: recorded here first (under the parent's fence), then an execution of its own.
+        await this.lease.appendChildren([...this.takePending(), { id: fx.id, event: failed }]);
+        await store.create(fx.id, created, [locked, failed]);
+        this.deps.stepped({ status: 'retry', failure: decision.reason });
+        return;
+      } else {
+        outcome = decision.kind === 'finish' ? { result: decision.result } : { failure: decision.failure };
+      }
+      this.pending.push({ id: fx.id, event: { type: 'finished', at, run_id: locked.run_id, ...outcome, ...traces } });
+      this.queueFlush();
+      this.deps.stepped({ status: 'finished', outcome });
+      hotWaits.offer(this.lease.id, [{ type: 'child-finished', at, join_set_id: fx.joinSetId, child_execution_id: fx.id, ...outcome }], now);
+    } catch {
+      // The parent's lease was lost, or the disk refused: the parent's next write fails too, and
+      // the next holder runs what was left unfinished (invariant 5).
+    }
+  }
+
+  /** Writes `finished` lines soon, batched: a result is on the disk without waiting for the parent's next step. */
+  private queueFlush(): void {
+    if (this.flushQueued) return;
+    this.flushQueued = true;
+    setImmediate(() => {
+      this.flushQueued = false;
+      const lines = this.takePending();
+      if (lines.length > 0) void this.lease.appendChildren(lines).catch(() => undefined);
+    });
+  }
+}
