@@ -414,7 +414,7 @@ describe('executions', () => {
 
   it('verify: exit 0 when every finished log replays; exit 1 naming the event after a log is edited to diverge', async () => {
     const [text, json] = await Promise.all([obelisk('verify'), obelisk('verify', '--json')]);
-    expect(ok(text, 'verify').stdout).toMatch(/^verified [1-9]\d* executions? \(\d+ history events\) in \d+\.\d\d s: 0 diverged, \d+ skipped \(activities, or not finished\)\n$/);
+    expect(ok(text, 'verify').stdout).toMatch(/^verified [1-9]\d* executions? \(\d+ history events\) in \d+\.\d\d s \(replay \d+\.\d\d s\): 0 diverged, \d+ skipped \(activities, or not finished\)\n$/);
     const reports = jsonLines(ok(json, 'verify --json').stdout);
     expect(reports.find((r) => r['id'] === fibo)).toEqual({ id: fibo, status: 'replayed', events: expect.any(Number) });
     expect(reports.filter((r) => r['status'] === 'diverged')).toEqual([]);

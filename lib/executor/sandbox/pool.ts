@@ -15,7 +15,7 @@ import { workerScript } from '../../runtime/hot/worker-script.js';
 import type { ActivityRunner, AttemptLimits } from '../activity-runner.js';
 import type { CatalogEntry } from '../catalog.js';
 import type { AttemptResult } from '../retry.js';
-import type { AttemptJob, FromSandbox, ToSandbox } from './protocol.js';
+import type { AttemptSpec, FromSandbox, ToSandbox } from './protocol.js';
 
 interface Running {
   done(r: AttemptResult): void;
@@ -32,6 +32,8 @@ class Slot {
   current: Running | undefined;
   /** Components (digest and memory limit) this worker has loaded: their attempts need no `started` message. */
   readonly loaded = new Set<string>();
+  /** Spec keys this worker has been sent. */
+  readonly specs = new Set<string>();
   constructor(script: string, private readonly onDead: (s: Slot, why: string) => void, onResult: (s: Slot, m: FromSandbox) => void) {
     this.worker = new Worker(script, { stdout: true, stderr: true });
     this.worker.unref();
@@ -46,7 +48,7 @@ class Slot {
 export class SandboxPool implements ActivityRunner {
   private readonly slots = new Set<Slot>();
   private readonly idle: Slot[] = [];
-  private readonly queue: { job: AttemptJob; limits: AttemptLimits; done(r: AttemptResult): void }[] = [];
+  private readonly queue: { spec: AttemptSpec; params: JsonValue[]; limits: AttemptLimits; done(r: AttemptResult): void }[] = [];
   private readonly script = workerScript(import.meta.url, './activity-worker.ts');
   private closed = false;
 
@@ -54,16 +56,15 @@ export class SandboxPool implements ActivityRunner {
 
   run(entry: CatalogEntry, params: JsonValue[], limits: AttemptLimits): Promise<AttemptResult> {
     const cfg = entry.component.config;
-    const job: AttemptJob = {
+    const spec: AttemptSpec = {
       ffqn: entry.ffqn, ifc: entry.ifc, fn: entry.fn, location: entry.component.location, cacheDir: entry.component.cacheDir,
-      digest: entry.component.digest, params,
+      digest: entry.component.digest,
       env: cfg.kind === 'activity_wasm' ? [...cfg.envVars] : [],
       allowedHosts: cfg.kind === 'activity_wasm' ? [...cfg.allowedHosts] : [],
       memoryLimitBytes: cfg.kind === 'activity_wasm' ? cfg.memoryLimitBytes : 512 * 1024 * 1024,
-      announceStart: true,
     };
     return new Promise((done) => {
-      this.queue.push({ job, limits, done });
+      this.queue.push({ spec, params, limits, done });
       this.pump();
     });
   }
@@ -72,8 +73,12 @@ export class SandboxPool implements ActivityRunner {
     while (this.queue.length > 0 && !this.closed) {
       const slot = this.idle.pop() ?? (this.slots.size < this.size ? this.spawn() : undefined);
       if (!slot) return;
-      const { job, limits, done } = this.queue.shift()!;
-      const component = `${job.digest}\0${job.memoryLimitBytes}`;
+      const { spec, params, limits, done } = this.queue.shift()!;
+      const component = `${spec.digest}\0${spec.memoryLimitBytes}`;
+      // The spec's parts that the config may differ in between components of the same file.
+      const key = `${component}\0${spec.ffqn}\0${spec.location}\0${JSON.stringify([spec.env, spec.allowedHosts])}`;
+      const sendSpec = !slot.specs.has(key);
+      slot.specs.add(key);
       const announceStart = !slot.loaded.has(component);
       slot.loaded.add(component);
       // A component the worker loaded before starts at once: the attempt's time counts from here (one message less per attempt).
@@ -81,7 +86,7 @@ export class SandboxPool implements ActivityRunner {
         ? setTimeout(() => this.kill(slot, { kind: 'trapped', reason: `the activity did not load within ${LOAD_TIMEOUT_MS} ms` }), LOAD_TIMEOUT_MS)
         : setTimeout(() => this.kill(slot, { kind: 'timed-out' }), limits.timeoutMs);
       slot.current = { done, timer, timeoutMs: limits.timeoutMs, ...(limits.output ? { output: limits.output } : {}) };
-      slot.worker.postMessage({ type: 'attempt', job: { ...job, announceStart } } satisfies ToSandbox);
+      slot.worker.postMessage({ type: 'attempt', job: { key, ...(sendSpec ? { spec } : {}), params, announceStart } } satisfies ToSandbox);
     }
   }
 

@@ -4,17 +4,24 @@ import type { WitFunction } from '../../model/wit-types.js';
 import type { AllowedHost, EnvVar } from '../../config/types.js';
 import type { AttemptResult } from '../retry.js';
 
-export interface AttemptJob {
+/** What does not change between attempts of one function: sent to a worker once, then named by its key. */
+export interface AttemptSpec {
   ffqn: string;
   ifc: string;
   fn: WitFunction;
   location: string;
   cacheDir: string;
   digest: string;
-  params: JsonValue[];
   env: EnvVar[];
   allowedHosts: AllowedHost[];
   memoryLimitBytes: number;
+}
+
+export interface AttemptJob {
+  /** Names the spec; `spec` is given the first time a worker sees the key. */
+  key: string;
+  spec?: AttemptSpec;
+  params: JsonValue[];
   /** Post `started` once the instance is ready: the worker has not loaded this component before, and loading is not part of the attempt's time. */
   announceStart: boolean;
 }
