@@ -30,6 +30,9 @@ import type { StepOutcome } from './engine.js';
 
 type CreateChild = Extract<Effect, { type: 'create-child' }>;
 
+/** How long a child's `finished` line may wait for the parent's next write to take it along. */
+const FLUSH_AFTER_MS = 5;
+
 export interface InlineDeps {
   store: ExecutionStore;
   catalog: Catalog;
@@ -51,10 +54,14 @@ export class InlineChildren {
   private readonly started = new Set<ExecutionId>();
   /** Children in children.jsonl when this lease began (read once: only this holder writes it now). */
   private recorded: ReadonlySet<ExecutionId> | undefined;
+  /** No run of the parent before this one (its log: created, then this lease's locked). */
+  private readonly firstRun: boolean;
   private flushQueued = false;
   private renewTimer: NodeJS.Timeout | undefined;
 
-  constructor(private readonly deps: InlineDeps, private readonly lease: Lease, private readonly leaseMs: number) {}
+  constructor(private readonly deps: InlineDeps, private readonly lease: Lease, private readonly leaseMs: number) {
+    this.firstRun = lease.events.filter((e) => e.type === 'locked').length === 1;
+  }
 
   /** Attempts running now. */
   get running(): number {
@@ -70,7 +77,9 @@ export class InlineChildren {
     const entry = this.deps.catalog.resolve(fx.ffqn);
     if (entry?.component.config.kind !== 'activity_wasm') return false;
     this.recorded ??= new Set(this.lease.readChildren().logs.keys());
-    return !this.recorded.has(fx.id) && !this.started.has(fx.id) && !this.deps.store.hasLog(fx.id);
+    if (this.recorded.has(fx.id) || this.started.has(fx.id)) return false;
+    // A folder can exist only if an earlier run created it (then crashed before its log named it).
+    return this.firstRun || !this.deps.store.hasLog(fx.id);
   }
 
   /**
@@ -171,14 +180,17 @@ export class InlineChildren {
     }
   }
 
-  /** Writes `finished` lines soon, batched: a result is on the disk without waiting for the parent's next step. */
+  /**
+   * Writes `finished` lines soon, batched: a result is on the disk within a few milliseconds even
+   * if the parent does not write meanwhile; usually its next write (which takes them along) comes first.
+   */
   private queueFlush(): void {
     if (this.flushQueued) return;
     this.flushQueued = true;
-    setImmediate(() => {
+    setTimeout(() => {
       this.flushQueued = false;
       const lines = this.takePending();
       if (lines.length > 0) void this.lease.appendChildren(lines).catch(() => undefined);
-    });
+    }, FLUSH_AFTER_MS);
   }
 }

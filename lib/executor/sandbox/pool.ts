@@ -4,7 +4,8 @@
  * (which stops even an infinite loop) and replaced, and the attempt is reported as timed out.
  *
  * Invariants:
- *  1. One attempt per worker at a time; its output is attributed to that attempt only.
+ *  1. One attempt runs per worker at a time (one more may wait behind it, handed over early); its
+ *     output is attributed to that attempt only, and its time limit starts when it begins.
  *  2. Every attempt ends with exactly one AttemptResult: returned, trapped (including a worker that
  *     died), or timed out. Nothing a guest does can crash the executor.
  */
@@ -17,19 +18,32 @@ import type { CatalogEntry } from '../catalog.js';
 import type { AttemptResult } from '../retry.js';
 import type { AttemptSpec, FromSandbox, ToSandbox } from './protocol.js';
 
-interface Running {
+interface Queued {
+  spec: AttemptSpec;
+  params: JsonValue[];
+  limits: AttemptLimits;
   done(r: AttemptResult): void;
-  output?: AttemptLimits['output'];
-  timer: NodeJS.Timeout;
-  timeoutMs: number;
+}
+
+interface Running {
+  item: Queued;
+  /** Started when the attempt begins in the worker (not while it waits behind another). */
+  timer: NodeJS.Timeout | undefined;
+  announceStart: boolean;
 }
 
 /** Loading a component into a fresh worker (compiling its core modules) is not part of an attempt's time. */
 const LOAD_TIMEOUT_MS = 60_000;
+/**
+ * Attempts handed to one worker at a time: the one running and one waiting behind it, so the
+ * worker starts the next without waiting for the executor's thread to hand it over.
+ */
+const PIPELINE = 2;
 
 class Slot {
   readonly worker: Worker;
-  current: Running | undefined;
+  /** The attempt running first, then the one waiting behind it in the worker. */
+  readonly running: Running[] = [];
   /** Components (digest and memory limit) this worker has loaded: their attempts need no `started` message. */
   readonly loaded = new Set<string>();
   /** Spec keys this worker has been sent. */
@@ -37,8 +51,9 @@ class Slot {
   constructor(script: string, private readonly onDead: (s: Slot, why: string) => void, onResult: (s: Slot, m: FromSandbox) => void) {
     this.worker = new Worker(script, { stdout: true, stderr: true });
     this.worker.unref();
-    this.worker.stdout.on('data', (d: Buffer) => this.current?.output?.('stdout', d.toString()));
-    this.worker.stderr.on('data', (d: Buffer) => this.current?.output?.('stderr', d.toString()));
+    // The worker flushes an attempt's output before its result: output belongs to the first attempt.
+    this.worker.stdout.on('data', (d: Buffer) => this.running[0]?.item.limits.output?.('stdout', d.toString()));
+    this.worker.stderr.on('data', (d: Buffer) => this.running[0]?.item.limits.output?.('stderr', d.toString()));
     this.worker.on('message', (m: FromSandbox) => onResult(this, m));
     this.worker.on('error', (e) => this.onDead(this, e.message));
     this.worker.on('exit', (code) => this.onDead(this, `the sandbox worker exited with code ${code}`));
@@ -47,8 +62,7 @@ class Slot {
 
 export class SandboxPool implements ActivityRunner {
   private readonly slots = new Set<Slot>();
-  private readonly idle: Slot[] = [];
-  private readonly queue: { spec: AttemptSpec; params: JsonValue[]; limits: AttemptLimits; done(r: AttemptResult): void }[] = [];
+  private readonly queue: Queued[] = [];
   private readonly script = workerScript(import.meta.url, './activity-worker.ts');
   private closed = false;
 
@@ -69,56 +83,75 @@ export class SandboxPool implements ActivityRunner {
     });
   }
 
+  /** A free worker, else a new one, else one running a single attempt of a component it has loaded. */
+  private slotFor(component: string): Slot | undefined {
+    let behind: Slot | undefined;
+    for (const s of this.slots) {
+      if (s.running.length === 0) return s;
+      if (!behind && s.running.length < PIPELINE && s.loaded.has(component) && s.running.every((r) => !r.announceStart)) behind = s;
+    }
+    if (this.slots.size < this.size) return this.spawn();
+    return behind;
+  }
+
   private pump(): void {
     while (this.queue.length > 0 && !this.closed) {
-      const slot = this.idle.pop() ?? (this.slots.size < this.size ? this.spawn() : undefined);
-      if (!slot) return;
-      const { spec, params, limits, done } = this.queue.shift()!;
+      const item = this.queue[0]!;
+      const { spec, params } = item;
       const component = `${spec.digest}\0${spec.memoryLimitBytes}`;
+      const slot = this.slotFor(component);
+      if (!slot) return;
+      this.queue.shift();
       // The spec's parts that the config may differ in between components of the same file.
       const key = `${component}\0${spec.ffqn}\0${spec.location}\0${JSON.stringify([spec.env, spec.allowedHosts])}`;
       const sendSpec = !slot.specs.has(key);
       slot.specs.add(key);
       const announceStart = !slot.loaded.has(component);
       slot.loaded.add(component);
-      // A component the worker loaded before starts at once: the attempt's time counts from here (one message less per attempt).
-      const timer = announceStart
-        ? setTimeout(() => this.kill(slot, { kind: 'trapped', reason: `the activity did not load within ${LOAD_TIMEOUT_MS} ms` }), LOAD_TIMEOUT_MS)
-        : setTimeout(() => this.kill(slot, { kind: 'timed-out' }), limits.timeoutMs);
-      slot.current = { done, timer, timeoutMs: limits.timeoutMs, ...(limits.output ? { output: limits.output } : {}) };
+      const r: Running = { item, timer: undefined, announceStart };
+      slot.running.push(r);
+      if (slot.running.length === 1) this.begin(slot, r);
       slot.worker.postMessage({ type: 'attempt', job: { key, ...(sendSpec ? { spec } : {}), params, announceStart } } satisfies ToSandbox);
     }
   }
 
+  /**
+   * The attempt begins in the worker: its time counts from here. A component the worker loaded
+   * before starts at once (no `started` message); otherwise loading gets its own, longer limit.
+   */
+  private begin(slot: Slot, r: Running): void {
+    r.timer = r.announceStart
+      ? setTimeout(() => this.kill(slot, { kind: 'trapped', reason: `the activity did not load within ${LOAD_TIMEOUT_MS} ms` }), LOAD_TIMEOUT_MS)
+      : setTimeout(() => this.kill(slot, { kind: 'timed-out' }), r.item.limits.timeoutMs);
+  }
+
   private spawn(): Slot {
     const slot = new Slot(this.script, (s, why) => this.kill(s, { kind: 'trapped', reason: `activity trapped: ${why}` }), (s, m) => {
-      const cur = s.current;
+      const cur = s.running[0];
       if (!cur) return;
       clearTimeout(cur.timer);
       if (m.type === 'started') {
-        cur.timer = setTimeout(() => this.kill(s, { kind: 'timed-out' }), cur.timeoutMs);
+        cur.timer = setTimeout(() => this.kill(s, { kind: 'timed-out' }), cur.item.limits.timeoutMs);
         return;
       }
-      s.current = undefined;
-      this.idle.push(s);
-      cur.done(m.result);
+      s.running.shift();
+      if (s.running[0]) this.begin(s, s.running[0]);
+      cur.item.done(m.result);
       this.pump();
     });
     this.slots.add(slot);
     return slot;
   }
 
-  /** Ends the slot's attempt with `result` and replaces the worker. */
+  /** Ends the slot's running attempt with `result` and replaces the worker; an attempt waiting behind it goes back to the queue. */
   private kill(slot: Slot, result: AttemptResult): void {
     if (!this.slots.delete(slot)) return;
-    const cur = slot.current;
-    slot.current = undefined;
-    const i = this.idle.indexOf(slot);
-    if (i >= 0) this.idle.splice(i, 1);
     void slot.worker.terminate();
+    const [cur, ...waiting] = slot.running.splice(0);
+    this.queue.unshift(...waiting.map((w) => w.item));
     if (cur) {
       clearTimeout(cur.timer);
-      cur.done(result);
+      cur.item.done(result);
     }
     this.pump();
   }
@@ -128,6 +161,5 @@ export class SandboxPool implements ActivityRunner {
     for (const q of this.queue.splice(0)) q.done({ kind: 'trapped', reason: 'the executor is shutting down' });
     await Promise.all([...this.slots].map((s) => s.worker.terminate()));
     this.slots.clear();
-    this.idle.length = 0;
   }
 }

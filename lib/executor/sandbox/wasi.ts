@@ -114,9 +114,14 @@ function putSecrets(allowed: readonly AllowedHost[], req: OutgoingRequestLike & 
 }
 
 /** The imports of one attempt; `traces` collects its outbound requests. */
-export function activityWasi(env: readonly EnvVar[], allowedHosts: readonly AllowedHost[], traces: HttpTrace[] = []): Record<string, object> {
+/** The environment the guest reads (global in the shim: set again before each attempt). */
+export function setActivityEnv(env: readonly EnvVar[], allowedHosts: readonly AllowedHost[]): void {
   const secrets = allowedHosts.flatMap((h) => h.secrets.map((s) => [s.name, secretPlaceholder(s.name)] as const));
   (cli as unknown as { _setEnv(e: Record<string, string>): void })._setEnv(Object.fromEntries([...env.map((e) => [e.name, e.value] as const), ...secrets]));
+}
+
+export function activityWasi(env: readonly EnvVar[], allowedHosts: readonly AllowedHost[], traces: HttpTrace[] = []): Record<string, object> {
+  setActivityEnv(env, allowedHosts);
   const handler = http.outgoingHandler as { handle(req: OutgoingRequestLike, opts: unknown): unknown };
   const denyAll = new Proxy({}, { get: () => () => { throw new Error('this sandbox gives activities no process API'); } });
   return {
