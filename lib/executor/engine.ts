@@ -82,6 +82,12 @@ export class Engine {
     return () => this.inlineListeners.delete(listener);
   }
 
+  private targetsCache: ReturnType<Catalog['targetsRecord']> | undefined;
+  /** The catalog's functions as plain data, built once (a hot worker is sent it again only when it changes). */
+  private targets(): ReturnType<Catalog['targetsRecord']> {
+    return (this.targetsCache ??= this.deps.catalog.targetsRecord());
+  }
+
   /** Whether this process is advancing the execution right now (so a tick need not try it). */
   isBusy(id: ExecutionId): boolean {
     return this.busy.has(id);
@@ -219,7 +225,7 @@ export class Engine {
     const request: HotRunRequest = {
       executionId: id, created, history, logLength: lease.events.length, inbox,
       component: { location: entry.component.location, cacheDir: entry.component.cacheDir, digest: entry.component.digest },
-      ifc: entry.ifc, fn: entry.fn, targets: this.deps.catalog.targetsRecord(),
+      ifc: entry.ifc, fn: entry.fn, targets: this.targets(),
       ...(this.deps.simulatedClock ? { fixedNowMs: clock.now() } : {}),
     };
     const log = this.deps.logSink?.(id);

@@ -26,8 +26,8 @@ export interface HotRunRequest {
   component: ComponentRef;
   ifc: string;
   fn: WitFunction;
-  /** Every function the workflow may reach, by FFQN. */
-  targets: Record<string, TargetInfo>;
+  /** Every function the workflow may reach, by FFQN; left out when the worker was sent the same object before (it keeps the last). */
+  targets?: Record<string, TargetInfo>;
   /** The simulated clock's time in tests; the worker otherwise reads the real clock. */
   fixedNowMs?: number;
 }
