@@ -13,7 +13,6 @@ import { type Ffqn, formatFfqn } from '../model/ffqn.js';
 import type { WitFunction } from '../model/wit-types.js';
 import { type LoadedComponent, loadComponent, loadComponentTypes } from './loader.js';
 import type { ComponentTypes, UnusableFunction } from './types-reader.js';
-import { componentFile } from './source-build.js';
 
 export type ComponentKind = 'activity_wasm' | 'activity_stub' | 'workflow';
 
@@ -128,7 +127,11 @@ export class ComponentRegistry {
 async function loadOne(spec: ComponentSpec, cacheDir: string): Promise<RegisteredComponent> {
   try {
     // A source location is built first (cached); content_digest, checked by loadConfig, is the source's.
-    const file = await componentFile(spec, { cacheDir });
+    // The toolchain (esbuild, componentize-js) is imported only for a source location: opening the
+    // engine for built components (every tick, verify) does not pay for loading it.
+    const file = spec.build
+      ? await (await import('./source-build.js')).componentFile(spec, { cacheDir })
+      : { path: spec.location, fromSource: false };
     const expectedDigest = file.fromSource ? undefined : spec.contentDigest;
     if (spec.kind === 'activity_stub') {
       const { location, digest, types } = await loadComponentTypes(file.path, expectedDigest);

@@ -15,7 +15,6 @@
 import { randomBytes } from 'node:crypto';
 import { mkdirSync, readFileSync, renameSync, rmSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
-import { transpile } from '@bytecodealliance/jco';
 import { ConfigError } from '../model/errors.js';
 import { jcoVersion } from './tool-versions.js';
 import { type ComponentTypes, readComponentTypes } from './types-reader.js';
@@ -69,6 +68,8 @@ function readEntry(dir: string): { meta: CacheMeta; types: ComponentTypes } | un
 
 async function writeEntry(bytes: Uint8Array, dir: string, location: string): Promise<{ meta: CacheMeta; types: ComponentTypes }> {
   const types = readComponentTypes(bytes);
+  // jco is imported on a cache miss only: with a warm cache no command pays for loading it.
+  const { transpile } = await import('@bytecodealliance/jco');
   let out: Awaited<ReturnType<typeof transpile>>;
   try {
     out = await transpile(bytes, { name: 'component', instantiation: 'async', noTypescript: true, quiet: true });

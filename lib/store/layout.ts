@@ -31,7 +31,7 @@ export const CANCEL = 'cancel';
 const MAX_DIR_NAME = 200;
 
 export const GITIGNORE = [
-  '# Written by obelisk. The audit record is executions/*/log.jsonl and executions/*/inbox/*.json;',
+  '# Written by obelisk. The audit record is executions/*/log.jsonl, children.jsonl and inbox/*.json;',
   '# everything below is derived or temporary and can be deleted when no obelisk process runs.',
   '/due/',
   '*.lock',
