@@ -138,7 +138,7 @@ export const COMMANDS: readonly CommandSpec[] = [
       + 'SIGINT/SIGTERM: stop taking work, finish or release what is held, exit.',
     args: [],
     options: [
-      { flags: '--concurrency <n>', description: 'Executions advanced at once (default: the number of cores)' },
+      { flags: '--concurrency <n>', description: 'Executions advanced at once (default: the number of cores); activity attempts, a hot workflow\'s inline children included, run at most one per core' },
       { flags: '--poll-ms <ms>', description: 'Longest wait between looks at the due index (default 200)' },
       JSON_OUT,
     ],
@@ -153,7 +153,7 @@ export const COMMANDS: readonly CommandSpec[] = [
     args: [],
     options: [
       { flags: '--max-duration <seconds>', description: 'Stop taking new work after this long (default: tick.max_duration, 50)' },
-      { flags: '--concurrency <n>', description: 'Executions advanced at once (default: the number of cores)' },
+      { flags: '--concurrency <n>', description: 'Executions advanced at once (default: the number of cores); activity attempts, a hot workflow\'s inline children included, run at most one per core' },
       JSON_OUT,
     ],
     examples: ['* * * * * cd /srv/flows && obelisk tick'],

@@ -195,6 +195,7 @@ export class Engine {
   /** Persists what a run recorded (effects first) and releases the lease with its end state. */
   private async endRun(lease: Lease, runId: RunId, created: Created, run: RunResult, inline?: InlineChildren): Promise<StepOutcome> {
     const id = lease.id as ExecutionId;
+    if (run.effects.length) lease.assertHeld();
     await this.applyEffects(id, run.effects, inline);
     const children = inline ? await inline.drain() : [];
     if (run.events.length || children.length) await lease.appendChildren(children, run.events);
@@ -244,6 +245,7 @@ export class Engine {
       onLog: (level, message, atMs, position) => log?.(level as never, message, atMs, position),
       onBlocked: (m, hotRun) => {
         persisted = persisted.then(async () => {
+          if (m.effects.length) lease.assertHeld(); // a stale run (taken over while it ran) creates nothing
           const children = inline ? m.effects.filter((fx) => inline.accepts(fx)) : [];
           await this.applyEffects(id, m.effects.filter((fx) => !children.includes(fx as never)), inline);
           // Inline children: their first lines, then the parent's that name them, in one fenced write.

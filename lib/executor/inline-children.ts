@@ -164,7 +164,7 @@ export class InlineChildren {
           : { type: 'temporarily-failed', at, run_id: locked.run_id, backoff_expires_at: backoff, reason: decision.reason, ...(decision.detail ? { detail: decision.detail } : {}), ...traces };
         // Invariant 4: recorded here first (under the parent's fence), then an execution of its own.
         await this.lease.appendChildren([...this.takePending(), { id: fx.id, event: failed }]);
-        await store.create(fx.id, created, [locked, failed]);
+        await store.create(fx.id, created, [locked, failed], { fromInline: true });
         this.deps.stepped({ status: 'retry', failure: decision.reason });
         return;
       } else {

@@ -126,12 +126,19 @@ export class ExecutionStore {
   /**
    * Writes line 1 of a new execution. Idempotent by id: 'exists' when the same execution is there.
    * `rest` are further lines the log starts with: the history of an inline child that becomes an
-   * execution of its own (children.ts); the execution is then due as its last line says.
+   * execution of its own (children.ts, with `fromInline`); the execution is then due as its last
+   * line says. Without `fromInline`, an inline child of that id counts as existing.
    */
-  async create(id: ExecutionId, created: Created, rest: readonly LogEvent[] = []): Promise<'created' | 'exists'> {
+  async create(id: ExecutionId, created: Created, rest: readonly LogEvent[] = [], opts: { fromInline?: boolean } = {}): Promise<'created' | 'exists'> {
     const paths = executionPaths(this.root, id);
     checkCreated(id, created);
     if (rest.some((e) => e.type === 'created')) throw new InputError(`create ${id}: expected created on line 1 only`);
+    // An inline child exists already, without a folder: creating it again (a parent's stale run
+    // repeating its effects) would run it twice. Only turning it into an execution of its own may.
+    if (!opts.fromInline && created.parent) {
+      const inline = this.inlineLog(id);
+      if (inline) return sameExecution(id, paths, encodeLines([inline[0]!]), created);
+    }
     const dueMs = rest.length === 0 ? parseIsoTime(created.scheduled_at) : stateDueMs(stateOf([created, ...rest]));
     const { fs, index } = this;
     const existing = fs.stat(paths.log) === null ? null : fs.readFile(paths.log);
@@ -389,7 +396,7 @@ export class ExecutionStore {
     for (const [child, log] of this.children.read(paths, id).logs) {
       if (log.at(-1)?.type === 'finished') continue;
       if (this.fs.stat(executionPaths(this.root, child).log) !== null) continue;
-      await this.create(child, log[0] as Created, log.slice(1));
+      await this.create(child, log[0] as Created, log.slice(1), { fromInline: true });
     }
   }
 

@@ -118,6 +118,20 @@ export class Lease {
     return this.ctx.readInbox(this.init.paths, this.id);
   }
 
+  /**
+   * Throws LeaseLostError when another run appended to the log since this holder last wrote (it
+   * took the execution over). A holder checks before writing effects (children, scheduled
+   * executions) that its fenced append would then refuse: a stale run creates nothing.
+   */
+  assertHeld(): void {
+    if (this.status !== 'held') throw this.lostError();
+    const size = this.init.file.size();
+    if (size !== this.offset) {
+      this.status = 'lost';
+      throw new LeaseLostError(`lease ${this.runId} on ${this.id} was lost: ${this.init.paths.log} is ${size} bytes, expected ${this.offset}; another process took the execution over, so nothing was written`);
+    }
+  }
+
   /** The logs of the inline children as recorded so far (children.ts). */
   readChildren(): InlineChildren {
     return this.ctx.readChildren(this.init.paths, this.id);

@@ -96,7 +96,7 @@ describe('inline children', () => {
   it('a holder that loses the parent mid-attempt ends its step, writes nothing more; the new holder runs the child again', async () => {
     const { hot, rest, folder } = await engines({ workflowLockMs: 30_000 }, [{ clockAheadMs: 60_000 }]);
     const other = rest[0]!;
-    await hot.submit(SCRIPT_FFQN, [JSON.stringify([{ op: 'call', fn: 'activity.spin', args: [800] }, { op: 'call', fn: 'activity.echo', args: ['after'] }])], { id: ID });
+    await hot.submit(SCRIPT_FFQN, [JSON.stringify([{ op: 'call', fn: 'activity.spin', args: [800] }, { op: 'invoke', fn: 'script.run', label: 'w', args: [[]] }])], { id: ID });
     const stepOfHot = hot.advance(ID).then(() => 'returned', () => 'threw');
     const child = `${ID}.o:1-spin_1` as ExecutionId;
     for (let i = 0; i < 200 && !existsSync(path.join(folder(ID), 'children.jsonl')); i++) await sleep(10);
@@ -106,6 +106,9 @@ describe('inline children', () => {
     const logAtTakeover = readFileSync(path.join(folder(ID), 'log.jsonl'), 'utf8');
     const childrenAtTakeover = readFileSync(path.join(folder(ID), 'children.jsonl'), 'utf8');
     expect(await Promise.race([stepOfHot, sleep(8000).then(() => 'still running after 8 s')])).not.toBe('still running after 8 s');
+    // Its workflow went on to the second call (a child workflow: a folder of its own), but a stale
+    // run creates nothing (checked before the effects).
+    expect(existsSync(folder(`${ID}.o:2-w_1`))).toBe(false);
     // The spin finished on the old holder meanwhile: its result was not written anywhere.
     expect(readFileSync(path.join(folder(ID), 'log.jsonl'), 'utf8')).toBe(logAtTakeover);
     expect(readFileSync(path.join(folder(ID), 'children.jsonl'), 'utf8')).toBe(childrenAtTakeover);

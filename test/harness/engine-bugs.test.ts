@@ -128,8 +128,9 @@ describe('engine bugs found by the harness', () => {
     // a's wait finds the response in the inbox, the workflow goes on to its second call, and a
     // cannot persist that (b holds the log): a's step must end, with an error or not.
     const outcome = await Promise.race([stepOfA, sleep(8000).then(() => 'still running after 8 s')]);
-    // It did go on: the second call's child exists (effects are written before the fenced append).
-    expect(existsSync(path.join(stateDir, 'executions', `${ID}.o:2-echo_1`))).toBe(true);
+    // It went on to the second call, whose child a stale run does not create: the lease is checked
+    // before effects are written (they come before the fenced append, which would refuse).
+    expect(existsSync(path.join(stateDir, 'executions', `${ID}.o:2-echo_1`))).toBe(false);
     expect(outcome).not.toBe('still running after 8 s');
   });
 

@@ -78,6 +78,10 @@ describe('children.jsonl', () => {
     expect((await store.read(parent)).inbox).toHaveLength(1);
     // A message for a finished inline child changes nothing.
     expect(await store.deliver(child(parent, 1), { type: 'cancel-requested', at: isoTime(T0), by: 'test' })).toBe('duplicate');
+    // Creating it again (a parent's stale run repeating its effects) finds it: no folder, no second run.
+    expect(await store.create(child(parent, 1), created(T0 + 50, { parent }))).toBe('exists');
+    expect(existsSync(dir(child(parent, 1)))).toBe(false);
+    await expect(store.create(child(parent, 1), created(T0, { parent, params: [2] }))).rejects.toThrow(/exists already with another function, parameters or parent/);
   });
 
   it('writes nothing, to either file, once the parent was taken over', async () => {
