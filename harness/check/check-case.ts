@@ -6,8 +6,8 @@ import { closeSync, openSync, readdirSync, readFileSync, readSync } from 'node:f
 import path from 'node:path';
 import { executionIdFromDirName } from '../../lib/model/ids.js';
 import type { ModelOptions } from '../model/script-model.js';
-import { EXECUTIONS, readState, type StateView } from '../state/read-state.js';
-import { checkInvariants } from './invariants.js';
+import { EXECUTIONS, readState, type ExecutionFiles, type StateView } from '../state/read-state.js';
+import { checkInvariants, neverStubbedIn } from './invariants.js';
 import { checkAgainstModel, scheduledIds, type RootCase } from './model-check.js';
 import { divergences, loadCatalog, replayState } from './replay.js';
 
@@ -77,9 +77,11 @@ export async function checkCase(stateDir: string, configPath: string, roots: rea
 export function allFinished(stateDir: string, rootIds: readonly string[]): boolean {
   const state = readCase(stateDir, rootIds);
   if (rootIds.some((id) => !state.has(id))) return false;
+  const neverStubbed = neverStubbedIn(state);
+  const done = (x: ExecutionFiles | undefined) => x !== undefined && (x.events.at(-1)?.type === 'finished' || neverStubbed(x));
   for (const x of state.values()) {
-    if (x.events.at(-1)?.type !== 'finished') return false;
-    for (const e of x.events) if (e.type === 'child-requested' && state.get(e.child_execution_id)?.events.at(-1)?.type !== 'finished') return false;
+    if (!done(x)) return false;
+    for (const e of x.events) if (e.type === 'child-requested' && !done(state.get(e.child_execution_id))) return false;
   }
   return true;
 }

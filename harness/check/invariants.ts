@@ -36,14 +36,18 @@ function outcomeText(e: { result?: unknown; failure?: { kind: string } }): strin
   return e.failure ? `failure:${e.failure.kind}` : `result:${canonical(e.result)}`;
 }
 
-export function checkInvariants(state: StateView, opts: InvariantOptions): string[] {
+/** Whether an execution is of a stub function that nothing stubbed: it stays pending, rightly (its parent may have ended first). */
+export function neverStubbedIn(state: StateView): (x: ExecutionFiles) => boolean {
   const stubTargets = new Set<string>();
   for (const x of state.values()) for (const e of x.events) if (e.type === 'stubbed' && e.outcome === 'ok') stubTargets.add(e.target_execution_id);
-  /** An execution of a stub function that nothing stubbed: it stays pending, rightly. */
-  const neverStubbed = (x: ExecutionFiles): boolean => {
+  return (x) => {
     const created = x.events[0];
     return created?.type === 'created' && created.ffqn === TARGETS['stub.get'].ffqn && !stubTargets.has(x.id);
   };
+}
+
+export function checkInvariants(state: StateView, opts: InvariantOptions): string[] {
+  const neverStubbed = neverStubbedIn(state);
   const problems: string[] = [];
   const bad = (id: string, message: string) => problems.push(`${id}: ${message}`);
 
