@@ -82,7 +82,10 @@ export async function openEngine(config: Config, opts: OpenOptions = {}): Promis
   }
   const clock = opts.clock ?? systemClock;
   const store = await ExecutionStore.open({ root: config.stateDir, durability: config.durability, clock });
-  const hotWorkers = opts.hotWorkers ?? Math.max(2, os.availableParallelism() * 2);
+  // A parked hot workflow holds a thread that waits (Atomics.wait) and about 4 MiB; a workflow that
+  // finds no free worker runs with the interrupt strategy instead (a fresh instance per step).
+  // Measured on 2 cores, 1,000 roots at once: 4 workers 234 roots/s, 16 workers 422 (+52 MiB).
+  const hotWorkers = opts.hotWorkers ?? Math.min(64, Math.max(8, os.availableParallelism() * 8));
   const deps: EngineDeps = {
     store, catalog, codec: jcoCodec, clock, random: opts.random ?? systemRandom,
     activities: opts.activities ?? new SandboxPool(),
