@@ -113,6 +113,20 @@ describe('children.jsonl', () => {
     await next.release();
   });
 
+  it('turns a child whose locked line was torn off (only created survived) into an execution due at once', async () => {
+    const { parent, lease } = await leasedParent();
+    await lease.appendChildren(start(parent, 1, ids.run()), [tagged(T0, 'requested')]);
+    // A message for a running inline child cannot be delivered yet: its holder has it.
+    await expect(store.deliver(child(parent, 1), { type: 'cancel-requested', at: isoTime(T0), by: 'test' })).rejects.toThrow(/run inline by its parent's lease holder/);
+    const lines = readFileSync(childrenFile(parent), 'utf8').split('\n');
+    writeFileSync(childrenFile(parent), `${lines[0]}\n${lines[1]!.slice(0, 30)}`); // the crash tore the locked line
+    clock.set(T0 + 2000);
+    const next = (await store.lease(parent, { runId: ids.run(), leaseMs: 1000, componentDigest: 'sha256:00' }))!;
+    expect((await store.read(child(parent, 1))).events.map((e) => e.type)).toEqual(['created']);
+    expect(await store.due(clock.now())).toContain(child(parent, 1));
+    await next.release();
+  });
+
   it('cuts off a torn tail a crashed holder left before writing; a corrupt line names file and line', async () => {
     const { parent, lease } = await leasedParent();
     await lease.appendChildren(start(parent, 1, ids.run()));
