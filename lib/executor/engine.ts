@@ -3,7 +3,9 @@
  *
  * Invariants:
  *  1. Effects before events: children, scheduled executions, cancel requests and stubs are written
- *     before the parent's log names them.
+ *     before the parent's log names them, and only after the holder checked it still holds the
+ *     lease (a run taken over while it ran creates nothing). A hot workflow's activity children are
+ *     inline (inline-children.ts): their lines go in the same fenced write, first.
  *  2. A finishing child's result reaches its parent's inbox: the store delivers it when the lease is
  *     released with `finished`; if the process dies in between, the child is still due (its lease
  *     marker stays), and leasing it again makes the store deliver again (a duplicate is a no-op).
