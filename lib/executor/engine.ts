@@ -248,10 +248,10 @@ export class Engine {
       onBlocked: (m, hotRun) => {
         persisted = persisted.then(async () => {
           if (m.effects.length) lease.assertHeld(); // a stale run (taken over while it ran) creates nothing
-          const children = inline ? m.effects.filter((fx) => inline.accepts(fx)) : [];
-          await this.applyEffects(id, m.effects.filter((fx) => !children.includes(fx as never)), inline);
+          const { children, rest } = inline ? inline.partition(m.effects) : { children: [], rest: m.effects };
+          await this.applyEffects(id, rest, inline);
           // Inline children: their first lines, then the parent's that name them, in one fenced write.
-          const begun = inline?.begin(children as never);
+          const begun = inline?.begin(children);
           const lines = begun?.lines ?? [];
           if (m.events.length || lines.length) await lease.appendChildren(lines, m.events);
           begun?.start();

@@ -68,11 +68,22 @@ export class InlineChildren {
     return this.inflight.size;
   }
 
+  /** The effects of one block: the children run inline, and the rest (applied the usual way). */
+  partition(effects: readonly Effect[]): { children: CreateChild[]; rest: Effect[] } {
+    const children: CreateChild[] = [];
+    const rest: Effect[] = [];
+    for (const fx of effects) {
+      if (this.accepts(fx)) children.push(fx);
+      else rest.push(fx);
+    }
+    return { children, rest };
+  }
+
   /**
    * Whether this child is run inline: an activity (not a stub, not a workflow) that nobody
    * created before (an earlier run may have, before it crashed: then create() finds it).
    */
-  accepts(fx: Effect): fx is CreateChild {
+  private accepts(fx: Effect): fx is CreateChild {
     if (fx.type !== 'create-child' || this.deps.hotWaits.stopping) return false;
     const entry = this.deps.catalog.resolve(fx.ffqn);
     if (entry?.component.config.kind !== 'activity_wasm') return false;

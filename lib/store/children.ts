@@ -59,7 +59,10 @@ export function encodeChildLines(lines: readonly ChildLine[]): Buffer {
 }
 
 /** Parses complete lines of children.jsonl (starting at `firstLine`) into `into`. */
-export function parseChildLines(buf: Buffer, file: string, parent: ExecutionId, into: Map<ExecutionId, LogEvent[]>, firstLine = 1): { length: number; torn: boolean; lines: number } {
+export function parseChildLines(
+  buf: Buffer, file: string, parent: ExecutionId, into: Map<ExecutionId, LogEvent[]>, firstLine = 1,
+  onLine?: (id: ExecutionId, log: readonly LogEvent[]) => void,
+): { length: number; torn: boolean; lines: number } {
   const length = buf.lastIndexOf(NEWLINE) + 1;
   if (length === 0) return { length: 0, torn: buf.length > 0, lines: 0 };
   const lines = buf.toString('utf8', 0, length - 1).split('\n');
@@ -77,6 +80,7 @@ export function parseChildLines(buf: Buffer, file: string, parent: ExecutionId, 
     }
     if (log) log.push(event);
     else into.set(id, [event]);
+    onLine?.(id, into.get(id)!);
   }
   return { length, torn: length < buf.length, lines: lines.length };
 }
@@ -116,6 +120,8 @@ interface Entry {
   length: number;
   lines: number;
   logs: Map<ExecutionId, LogEvent[]>;
+  /** The responses of the children finished so far, in file order (kept as lines are parsed). */
+  responses: ChildFinished[];
 }
 
 /**
@@ -140,22 +146,30 @@ export class ChildrenReader {
       got = this.fs.readFrom(paths.children, 0);
       if (got === null) return { logs: new Map(), length: 0, torn: false };
     }
-    entry ??= { identity: got.identity, length: 0, lines: 0, logs: new Map() };
-    const parsed = parseChildLines(got.bytes, paths.children, parent, entry.logs, entry.lines + 1);
-    entry.length += parsed.length;
-    entry.lines += parsed.lines;
+    const e: Entry = entry ?? { identity: got.identity, length: 0, lines: 0, logs: new Map(), responses: [] };
+    let parsed;
+    try {
+      parsed = parseChildLines(got.bytes, paths.children, parent, e.logs, e.lines + 1, (id, log) => {
+        const msg = finishedMessage(id, log);
+        if (msg) e.responses.push(msg);
+      });
+    } catch (err) {
+      this.entries.delete(paths.children); // partly parsed: the next read starts over
+      throw err;
+    }
+    e.length += parsed.length;
+    e.lines += parsed.lines;
     if (this.entries.size >= this.maxEntries) this.entries.clear();
-    this.entries.set(paths.children, entry);
-    return { logs: entry.logs, length: entry.length, torn: parsed.torn };
+    this.entries.set(paths.children, e);
+    return { logs: e.logs, length: e.length, torn: parsed.torn };
   }
 
-  /** Responses of the inline children that finished here, for the parent's inbox (a materialized child has no `finished` line here: invariant 3). */
-  responses(paths: ExecutionPaths, parent: ExecutionId): InboxMessage[] {
-    const out: InboxMessage[] = [];
-    for (const [id, log] of this.read(paths, parent).logs) {
-      const msg = finishedMessage(id, log);
-      if (msg) out.push(msg);
-    }
-    return out;
+  /**
+   * Responses of the inline children that finished here, for the parent's inbox, in file order (a
+   * materialized child has no `finished` line here: invariant 3). Shared: do not change it.
+   */
+  responses(paths: ExecutionPaths, parent: ExecutionId): readonly ChildFinished[] {
+    this.read(paths, parent);
+    return this.entries.get(paths.children)?.responses ?? [];
   }
 }

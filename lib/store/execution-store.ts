@@ -375,15 +375,24 @@ export class ExecutionStore {
     return this.children.read(executionPaths(this.root, p.parent), p.parent).logs.get(id);
   }
 
-  /** The inbox files and the responses of the inline children that finished, by `at`, then by name. */
+  /**
+   * The inbox files and the responses of the inline children that finished, by `at`, then by
+   * name. Inline responses are in file order, which is already that order unless the clock went
+   * back: then, and when there are inbox files to merge with, they are sorted.
+   */
   private readInbox(paths: ExecutionPaths, id: ExecutionId): InboxMessage[] {
     const files = this.inboxes.read(paths);
     const inline = this.children.responses(paths, id);
     if (inline.length === 0) return files;
+    const order = (a: InboxMessage, b: InboxMessage): number => {
+      if (a.at !== b.at) return a.at < b.at ? -1 : 1;
+      const x = inboxName(id, a);
+      const y = inboxName(id, b);
+      return x < y ? -1 : x > y ? 1 : 0;
+    };
+    if (files.length === 0 && inline.every((m, i) => i === 0 || order(inline[i - 1]!, m) <= 0)) return inline.slice();
     const fromFiles = new Set(files.map((m) => (m.type === 'child-finished' ? m.child_execution_id : '')));
-    const all = [...files, ...inline.filter((m) => !fromFiles.has((m as ChildFinished).child_execution_id))];
-    const key = (m: InboxMessage) => `${m.at}\u0000${inboxName(id, m)}`;
-    return all.map((m) => ({ m, k: key(m) })).sort((a, b) => (a.k < b.k ? -1 : a.k > b.k ? 1 : 0)).map((x) => x.m);
+    return [...files, ...inline.filter((m) => !fromFiles.has(m.child_execution_id))].sort(order);
   }
 
   /**

@@ -125,10 +125,17 @@ export class Lease {
    */
   assertHeld(): void {
     if (this.status !== 'held') throw this.lostError();
+    this.checkFence();
+  }
+
+  /** Invariant 1: the log ends where this holder last wrote it. */
+  private checkFence(): void {
     const size = this.init.file.size();
     if (size !== this.offset) {
       this.status = 'lost';
-      throw new LeaseLostError(`lease ${this.runId} on ${this.id} was lost: ${this.init.paths.log} is ${size} bytes, expected ${this.offset}; another process took the execution over, so nothing was written`);
+      throw new LeaseLostError(
+        `lease ${this.runId} on ${this.id} was lost: ${this.init.paths.log} is ${size} bytes, expected ${this.offset} (where this holder last wrote); another process took the execution over, so nothing was written`,
+      );
     }
   }
 
@@ -278,29 +285,13 @@ export class Lease {
     const { log, lock: lockPath } = this.init.paths;
     const token = tryLock(fs, log, lockPath, lockStaleMs) ?? (await lock(fs, log, lockPath, lockStaleMs));
     try {
-      const size = file.size();
-      if (size !== this.offset) {
-        this.status = 'lost';
-        throw new LeaseLostError(
-          `lease ${this.runId} on ${this.id} was lost: ${this.init.paths.log} is ${size} bytes, expected ${this.offset} (where this holder last wrote); another process took the execution over, so nothing was written`,
-        );
-      }
+      this.checkFence();
       if (!isFresh(fs, token)) {
         throw new RetryLaterError(`append to ${this.init.paths.log} not attempted: this process held the append lock longer than ${lockStaleMs / 2} ms (was it stopped?); nothing was written, try again`);
       }
       const childrenBefore = childData ? this.writeChildren(childData) : undefined;
       if (data.length > 0) {
-        let written: number;
-        try {
-          written = file.append(data);
-        } catch (err) {
-          this.cutBack(file, childrenBefore);
-          throw this.writeError(err, data.length);
-        }
-        if (written !== data.length) {
-          this.cutBack(file, childrenBefore);
-          throw this.writeError(undefined, data.length, written);
-        }
+        this.appendWhole(file, log, data, () => this.cutBack(file, childrenBefore));
         this.ctx.logs.appended(log, this.identity, this.offset, data);
         this.offset += data.length;
       }
@@ -343,19 +334,24 @@ export class Lease {
     }
     const c = this.children;
     const before = c.offset;
-    let written: number;
-    try {
-      written = c.file.append(data);
-    } catch (err) {
-      this.cutBackChildren(before);
-      throw this.writeError(err, data.length);
-    }
-    if (written !== data.length) {
-      this.cutBackChildren(before);
-      throw this.writeError(undefined, data.length, written);
-    }
+    this.appendWhole(c.file, path, data, () => this.cutBackChildren(before));
     c.offset += data.length;
     return before;
+  }
+
+  /** Appends `data` in one write(2); on a failed or short write, `restore` cuts the file back and the error says what happened. */
+  private appendWhole(file: AppendFile, path: string, data: Buffer, restore: () => void): void {
+    let written: number;
+    try {
+      written = file.append(data);
+    } catch (err) {
+      restore();
+      throw this.writeError(path, err, data.length);
+    }
+    if (written !== data.length) {
+      restore();
+      throw this.writeError(path, undefined, data.length, written);
+    }
   }
 
   /** Restores children.jsonl to `offset` (this batch's children lines go when its log lines could not be written). */
@@ -379,11 +375,11 @@ export class Lease {
     }
   }
 
-  private writeError(err: unknown, wanted: number, written?: number): Error {
+  private writeError(path: string, err: unknown, wanted: number, written?: number): Error {
     if (err === undefined || isNoSpace(err)) {
       const what = written === undefined ? 'the write failed' : `only ${written} of ${wanted} bytes were written`;
-      const undone = this.status === 'broken' ? 'the partial line could not be cut back' : 'the log is unchanged';
-      return new RetryLaterError(`no space left on the device for ${this.init.paths.log}: ${what}; ${undone}; free space and retry`, { cause: err });
+      const undone = this.status === 'broken' ? 'the partial line could not be cut back' : `the ${path === this.init.paths.log ? 'log' : 'file'} is unchanged`;
+      return new RetryLaterError(`no space left on the device for ${path}: ${what}; ${undone}; free space and retry`, { cause: err });
     }
     return err as Error;
   }

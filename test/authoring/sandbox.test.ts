@@ -15,7 +15,7 @@ import type { ExecutionId } from '../../lib/model/ids.js';
 import type { JsonValue } from '../../lib/model/json.js';
 import { readOutput } from '../../lib/store/output.js';
 import { buildSourceComponent } from '../../lib/component/source-build.js';
-import { ROOT, testEngine, type TestEngine } from '../support/engine.js';
+import { JS_ACTIVITY_TOML, ROOT, testEngine, type TestEngine } from '../support/engine.js';
 
 const SANDBOX = 'testing:js-activity/sandbox';
 
@@ -39,14 +39,7 @@ beforeAll(async () => {
   // Set in the host process: one passed through by name, one not declared at all.
   process.env['OBELISK_TEST_PASSED'] = 'from the host';
   process.env['OBELISK_TEST_UNDECLARED'] = 'must not reach the guest';
-  t = await testEngine(`
-[[activity_wasm]]
-name = "js_activity"
-location = "\${ROOT}/components/js_activity/activity.js"
-wit = "\${ROOT}/components/js_activity/wit"
-max_retries = 0
-exec.lock_expiry.seconds = 20
-env_vars = ["DECLARED=declared value", "OBELISK_TEST_PASSED"]
+  t = await testEngine(`${JS_ACTIVITY_TOML}env_vars = ["DECLARED=declared value", "OBELISK_TEST_PASSED"]
 
 [[activity_wasm.allowed_host]]
 pattern = "http://127.0.0.1:*"

@@ -15,7 +15,7 @@ import { tick } from '../../lib/executor/tick.js';
 import type { ExecutionId } from '../../lib/model/ids.js';
 import type { JsonValue } from '../../lib/model/json.js';
 import { readOutput } from '../../lib/store/output.js';
-import { ROOT, testEngine, type TestEngine } from '../support/engine.js';
+import { JS_ACTIVITY_TOML, ROOT, testEngine, type TestEngine } from '../support/engine.js';
 
 const FIXTURE = path.join(ROOT, 'test', 'authoring', 'fixtures', 'clock_workflow');
 const RUN = 'testing:clock/clock.run';
@@ -28,14 +28,7 @@ location = "\${ROOT}/test/authoring/fixtures/clock_workflow/src/workflow.ts"
 wit = "\${ROOT}/test/authoring/fixtures/clock_workflow/wit"
 join_next_blocking_strategy = "${strategy}"
 exec.lock_expiry.seconds = 20
-
-[[activity_wasm]]
-name = "js_activity"
-location = "\${ROOT}/components/js_activity/activity.js"
-wit = "\${ROOT}/components/js_activity/wit"
-max_retries = 0
-exec.lock_expiry.seconds = 20
-`;
+${JS_ACTIVITY_TOML}`;
 }
 
 /** The line of the fixture's source that contains `text` (1-based). */

@@ -10,7 +10,7 @@ import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { submitAndTick } from '../support/cli.js';
 import type { JsonValue } from '../../lib/model/json.js';
-import { testEngine, type TestEngine } from '../support/engine.js';
+import { JS_ACTIVITY_TOML, testEngine, type TestEngine } from '../support/engine.js';
 
 const SECRET = 'sk-the-real-value-4211';
 let t: TestEngine;
@@ -33,14 +33,7 @@ beforeAll(async () => {
   scoped = await serve('scoped');
   other = await serve('other');
   process.env['OBELISK_TEST_API_TOKEN'] = SECRET;
-  t = await testEngine(`
-[[activity_wasm]]
-name = "js_activity"
-location = "\${ROOT}/components/js_activity/activity.js"
-wit = "\${ROOT}/components/js_activity/wit"
-max_retries = 0
-exec.lock_expiry.seconds = 20
-
+  t = await testEngine(`${JS_ACTIVITY_TOML}
 [[activity_wasm.allowed_host]]
 pattern = "${scoped}"
 methods = ["GET"]

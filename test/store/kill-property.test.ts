@@ -11,7 +11,8 @@ import { ManualClock } from '../../lib/model/time.js';
 import { buildStoreForChildren, type Build } from './helpers/build.js';
 import { Worker } from './helpers/worker.js';
 import { assertProperty } from './helpers/property.js';
-import { checkLiveIndex, checkRebuiltIndex, checkRunsDoNotInterleave, expectedDue, readAll, type ExecutionFiles } from './helpers/check.js';
+import { checkLiveIndex, checkRebuiltIndex, checkRunsDoNotInterleave, expectedDue, persistedTags, readAll } from './helpers/check.js';
+import { sleep } from '../../harness/run/processes.js';
 import { Ids, child, tempRoot } from './helpers/setup.js';
 
 let build: Build;
@@ -20,8 +21,6 @@ beforeAll(() => {
 });
 afterAll(() => build?.cleanup());
 
-const sleep = (ms: number): Promise<void> => new Promise((r) => setTimeout(r, ms));
-const persistedTags = (f: ExecutionFiles | undefined): string[] => (f?.events ?? []).filter((e) => e.type === 'persisted').map((e) => e.value as string);
 
 /** Everything a crashed set of workers must have left intact. */
 async function checkAfterCrash(root: string, workers: Worker[]): Promise<void> {

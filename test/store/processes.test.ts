@@ -8,7 +8,8 @@ import { executionDirName, type ExecutionId } from '../../lib/model/ids.js';
 import { isoTime, systemClock } from '../../lib/model/time.js';
 import { buildStoreForChildren, type Build } from './helpers/build.js';
 import { Worker } from './helpers/worker.js';
-import { checkRunsDoNotInterleave, readAll, type ExecutionFiles } from './helpers/check.js';
+import { checkRunsDoNotInterleave, persistedTags, readAll } from './helpers/check.js';
+import { sleep } from '../../harness/run/processes.js';
 import { Ids, created, tagged, tempRoot } from './helpers/setup.js';
 
 let build: Build;
@@ -17,8 +18,6 @@ beforeAll(() => {
 });
 afterAll(() => build?.cleanup());
 
-const sleep = (ms: number): Promise<void> => new Promise((r) => setTimeout(r, ms));
-const persistedTags = (f: ExecutionFiles | undefined): string[] => (f?.events ?? []).filter((e) => e.type === 'persisted').map((e) => e.value as string);
 
 describe('processes contending for the same leases', () => {
   it('never append under the same lease at once; expired leases are taken over and old holders fenced', async () => {

@@ -53,6 +53,16 @@ join_next_blocking_strategy = "${strategy}"
 
 /** The script workflow with the test and stub activities. A long lease: a hot wait is interrupted
  * only when the lease would run out, never by a slow machine here. */
+/** The componentize-js test activity (components/js_activity), no retries, a 20 s attempt: an `[[activity_wasm]]` table to add keys or tables to. */
+export const JS_ACTIVITY_TOML = `
+[[activity_wasm]]
+name = "js_activity"
+location = "\${ROOT}/components/js_activity/activity.js"
+wit = "\${ROOT}/components/js_activity/wit"
+max_retries = 0
+exec.lock_expiry.seconds = 20
+`;
+
 export function scriptToml(strategy: 'await' | 'interrupt'): string {
   return `
 [[workflow]]

@@ -18,8 +18,17 @@ import type { CatalogEntry } from '../catalog.js';
 import type { AttemptResult } from '../retry.js';
 import type { AttemptSpec, FromSandbox, ToSandbox } from './protocol.js';
 
-interface Queued {
+/** What does not change between attempts of a function, built once per catalog entry. */
+interface Described {
   spec: AttemptSpec;
+  /** Names the spec in a worker (the parts two components of the same file may differ in). */
+  key: string;
+  /** The compiled component a worker loads: file content and memory limit. */
+  component: string;
+}
+
+interface Queued {
+  described: Described;
   params: JsonValue[];
   limits: AttemptLimits;
   done(r: AttemptResult): void;
@@ -69,18 +78,30 @@ export class SandboxPool implements ActivityRunner {
   constructor(readonly size: number = os.availableParallelism()) {}
 
   run(entry: CatalogEntry, params: JsonValue[], limits: AttemptLimits): Promise<AttemptResult> {
-    const cfg = entry.component.config;
-    const spec: AttemptSpec = {
-      ffqn: entry.ffqn, ifc: entry.ifc, fn: entry.fn, location: entry.component.location, cacheDir: entry.component.cacheDir,
-      digest: entry.component.digest,
-      env: cfg.kind === 'activity_wasm' ? [...cfg.envVars] : [],
-      allowedHosts: cfg.kind === 'activity_wasm' ? [...cfg.allowedHosts] : [],
-      memoryLimitBytes: cfg.kind === 'activity_wasm' ? cfg.memoryLimitBytes : 512 * 1024 * 1024,
-    };
+    const described = this.describe(entry);
     return new Promise((done) => {
-      this.queue.push({ spec, params, limits, done });
+      this.queue.push({ described, params, limits, done });
       this.pump();
     });
+  }
+
+  private readonly described = new WeakMap<CatalogEntry, Described>();
+  private describe(entry: CatalogEntry): Described {
+    let d = this.described.get(entry);
+    if (!d) {
+      const cfg = entry.component.config;
+      const spec: AttemptSpec = {
+        ffqn: entry.ffqn, ifc: entry.ifc, fn: entry.fn, location: entry.component.location, cacheDir: entry.component.cacheDir,
+        digest: entry.component.digest,
+        env: cfg.kind === 'activity_wasm' ? [...cfg.envVars] : [],
+        allowedHosts: cfg.kind === 'activity_wasm' ? [...cfg.allowedHosts] : [],
+        memoryLimitBytes: cfg.kind === 'activity_wasm' ? cfg.memoryLimitBytes : 512 * 1024 * 1024,
+      };
+      const component = `${spec.digest}\0${spec.memoryLimitBytes}`;
+      d = { spec, component, key: `${component}\0${spec.ffqn}\0${spec.location}\0${JSON.stringify([spec.env, spec.allowedHosts])}` };
+      this.described.set(entry, d);
+    }
+    return d;
   }
 
   /** A free worker, else a new one, else one running a single attempt of a component it has loaded. */
@@ -97,13 +118,10 @@ export class SandboxPool implements ActivityRunner {
   private pump(): void {
     while (this.queue.length > 0 && !this.closed) {
       const item = this.queue[0]!;
-      const { spec, params } = item;
-      const component = `${spec.digest}\0${spec.memoryLimitBytes}`;
+      const { described: { spec, key, component }, params } = item;
       const slot = this.slotFor(component);
       if (!slot) return;
       this.queue.shift();
-      // The spec's parts that the config may differ in between components of the same file.
-      const key = `${component}\0${spec.ffqn}\0${spec.location}\0${JSON.stringify([spec.env, spec.allowedHosts])}`;
       const sendSpec = !slot.specs.has(key);
       slot.specs.add(key);
       const announceStart = !slot.loaded.has(component);

@@ -187,3 +187,8 @@ export function checkRunsDoNotInterleave(f: ExecutionFiles): string[] {
   });
   return problems;
 }
+
+/** The tags of an execution's `persisted` events (what each test append wrote). */
+export function persistedTags(f: ExecutionFiles | undefined): string[] {
+  return (f?.events ?? []).filter((e) => e.type === 'persisted').map((e) => e.value as string);
+}
