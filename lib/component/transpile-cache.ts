@@ -9,18 +9,19 @@
  *      uses the winner's entry.
  *   2. An entry is valid only for the CACHE_FORMAT and jco version in its meta.json; any other entry
  *      is rebuilt and swapped in (moved aside, replaced, deleted).
- *   3. The generated JS is patched once, when cached: it reads `process.env.JCO_DEBUG` once instead
- *      of on every call, and does not print to stderr when an import is missing (it still throws).
+ *   3. The generated JS is patched once, when cached (./glue-patches.ts): the debug flag is read
+ *      once, a missing import is not printed to stderr, and instances can be renewed cheaply.
  */
 import { randomBytes } from 'node:crypto';
 import { mkdirSync, readFileSync, renameSync, rmSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { ConfigError } from '../model/errors.js';
+import { patchGlue } from './glue-patches.js';
 import { jcoVersion } from './tool-versions.js';
 import { type ComponentTypes, readComponentTypes } from './types-reader.js';
 
 /** Bump when the entry layout, the patches or the types model change. */
-export const CACHE_FORMAT = 'obelisk-transpiled-1';
+export const CACHE_FORMAT = 'obelisk-transpiled-2';
 export const JS_FILE = 'component.js';
 
 export interface CacheMeta {
@@ -32,6 +33,8 @@ export interface CacheMeta {
   importKeys: string[];
   /** How many debug-flag reads the patch replaced (0: the pattern was not found; calls are slower). */
   debugReadsPatched: number;
+  /** Whether the glue's instances can be renewed (glue-patches.ts, patch 3). */
+  renewable: boolean;
 }
 
 export interface CacheEntry {
@@ -40,19 +43,6 @@ export interface CacheEntry {
   types: ComponentTypes;
   hit: boolean;
   transpileMs: number;
-}
-
-const DEBUG_READ = 'if (!globalThis?.process?.env?.JCO_DEBUG) { return; }';
-const DEBUG_PRINT = /console\.error\("ERROR:", err\.toString\(\)\);/g;
-
-/** The generated glue with the two patches of invariant 3 applied. */
-export function patchGlue(js: string): { js: string; debugReadsPatched: number } {
-  const parts = js.split(DEBUG_READ);
-  const debugReadsPatched = parts.length - 1;
-  let out = parts.join('if (!JCO_DEBUG_ONCE) { return; }');
-  if (debugReadsPatched > 0) out = `const JCO_DEBUG_ONCE = Boolean(globalThis?.process?.env?.JCO_DEBUG);\n${out}`;
-  out = out.replace(DEBUG_PRINT, '');
-  return { js: out, debugReadsPatched };
 }
 
 function readEntry(dir: string): { meta: CacheMeta; types: ComponentTypes } | undefined {
@@ -79,10 +69,11 @@ async function writeEntry(bytes: Uint8Array, dir: string, location: string): Pro
   mkdirSync(dir, { recursive: true });
   const coreModules: string[] = [];
   let debugReadsPatched = 0;
+  let renewable = false;
   for (const [name, data] of Object.entries(out.files)) {
     if (name === JS_FILE) {
       const patched = patchGlue(Buffer.from(data).toString('utf8'));
-      debugReadsPatched = patched.debugReadsPatched;
+      ({ debugReadsPatched, renewable } = patched);
       writeFileSync(path.join(dir, name), patched.js);
     } else if (name.endsWith('.wasm') && !name.includes('/')) {
       coreModules.push(name);
@@ -90,7 +81,7 @@ async function writeEntry(bytes: Uint8Array, dir: string, location: string): Pro
     }
   }
   coreModules.sort();
-  const meta: CacheMeta = { format: CACHE_FORMAT, jco: jcoVersion(), coreModules, importKeys: [...out.imports], debugReadsPatched };
+  const meta: CacheMeta = { format: CACHE_FORMAT, jco: jcoVersion(), coreModules, importKeys: [...out.imports], debugReadsPatched, renewable };
   writeFileSync(path.join(dir, 'types.json'), JSON.stringify(types));
   writeFileSync(path.join(dir, 'meta.json'), `${JSON.stringify(meta, null, 2)}\n`);
   return { meta, types };

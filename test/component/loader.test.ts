@@ -8,6 +8,7 @@ import { promisify } from 'node:util';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { type LoadedComponent, loadComponent, withUnversionedKeys } from '../../lib/component/loader.js';
 import { ConfigError } from '../../lib/model/errors.js';
+import { patchGlue, renewInstance } from '../../lib/component/glue-patches.js';
 import { compileLib } from './support/compile-lib.js';
 import { testComponents } from './support/test-components.js';
 
@@ -190,6 +191,52 @@ describe('loading', () => {
     expect(withUnversionedKeys({ 'wasi:random/random@0.2.3': o, 'a:b/c': o })).toEqual({
       'wasi:random/random@0.2.3': o, 'wasi:random/random': o, 'a:b/c': o,
     });
+  });
+});
+
+describe('renewing an instance (glue-patches.ts, patch 3)', () => {
+  const HOG = 'testing:hog/hog';
+  it('gives fresh linear memory and the same behaviour as a fresh instance', async () => {
+    const hog = await loadComponent(paths.memory_hog!, { cacheDir });
+    const first = hog.instantiateSync({});
+    const grow = (i: typeof first) => i[HOG]!.grow!(2);
+    expect([grow(first), grow(first)]).toEqual([2, 4]); // one instance keeps its memory
+    const renewed = renewInstance(first)!;
+    expect(renewed).toBeDefined();
+    expect([grow(renewed), grow(renewed)]).toEqual([2, 4]); // a renewed one starts from scratch
+    expect(grow(renewInstance(renewed)!)).toBe(2); // and renews again
+  });
+
+  it('replays a workflow with resources exactly as a fresh instance does, including after an err', async () => {
+    const trace = (instance: Awaited<ReturnType<typeof workflow.instantiate>>, host: ReturnType<typeof fakeHost>, opts: { childErr?: boolean }) => {
+      let out: unknown;
+      try {
+        out = instance[WORKFLOW]!.fiboaConcurrent!(12, 3);
+      } catch (e) {
+        out = `err ${String((e as { payload?: unknown }).payload)}`;
+      }
+      return { out, calls: host.calls };
+    };
+    for (const opts of [{}, { childErr: true }]) {
+      const freshHost = fakeHost(opts);
+      const fresh = trace(await workflow.instantiate(freshHost.imports), freshHost, opts);
+      const host = fakeHost(opts);
+      const source = await workflow.instantiate(host.imports);
+      trace(source, host, opts);
+      host.calls.length = 0;
+      host.created.length = 0;
+      expect(trace(renewInstance(source)!, host, opts)).toEqual(fresh);
+    }
+  });
+
+  it('every test component built here can be renewed; a glue without the pattern cannot', () => {
+    for (const c of [activity, workflow]) {
+      const meta = JSON.parse(readFileSync(path.join(path.dirname(c.gluePath), 'meta.json'), 'utf8')) as { renewable: boolean };
+      expect(meta.renewable).toBe(true);
+    }
+    const plain = 'export function instantiate() { return {}; }';
+    expect(patchGlue(plain)).toEqual({ js: plain, debugReadsPatched: 0, renewable: false });
+    expect(renewInstance({})).toBeUndefined();
   });
 });
 

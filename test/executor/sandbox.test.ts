@@ -1,5 +1,6 @@
 import { afterEach, describe, expect, it } from 'vitest';
 import { testEngine, type TestEngine } from '../support/engine.js';
+import { SandboxPool } from '../../lib/executor/sandbox/pool.js';
 import { obelisk, submitAndTick } from '../support/cli.js';
 import type { ExecutionId } from '../../lib/model/ids.js';
 import type { JsonValue } from '../../lib/model/json.js';
@@ -75,6 +76,15 @@ describe('sandboxed activities', () => {
     await t!.close();
     r = await run('', 'testing:hog/hog.grow', [64]);
     expect(r.last).toMatchObject({ type: 'finished', failure: { kind: 'uncategorized' } });
+  });
+
+  it('runs every attempt on fresh memory, whether the last one returned (renewed) or trapped (made whole)', async () => {
+    t = await testEngine(toml(''), { activities: new SandboxPool(1) });
+    const hog = t.engine.deps.catalog.resolve('testing:hog/hog.grow')!;
+    const grow = (mib: number) => t!.engine.deps.activities.run(hog, [mib], { timeoutMs: 10_000 });
+    const results = [];
+    for (const mib of [4, 4, 4, 64, 4]) results.push(await grow(mib));
+    expect(results.map((r) => r.kind === 'returned' ? r.value : r.kind)).toEqual([{ ok: 4 }, { ok: 4 }, { ok: 4 }, 'trapped', { ok: 4 }]);
   });
 
   it('keeps the tick alive when a guest misbehaves: other executions still finish', async () => {

@@ -5,10 +5,14 @@
  *
  * After an attempt the worker instantiates the next fresh instance of the same function while it
  * waits, so that instantiating is off the path of the next attempt; each instance still runs one
- * attempt only. The environment is global in the WASI shim: it is set again before every call.
+ * attempt only. After an attempt that returned (a value or an error value), the next instance is
+ * renewed from it (component/glue-patches.ts): new core instances and handle tables, jco's helpers
+ * kept; after a trap it is instantiated whole. The environment is global in the WASI shim: it is
+ * set again before every call.
  */
 import { parentPort } from 'node:worker_threads';
 import { loadComponent } from '../../component/loader.js';
+import { renewInstance } from '../../component/glue-patches.js';
 import { jcoCodec } from '../../runtime/host/values.js';
 import { callExport } from '../activity-runner.js';
 import { activityWasi, setActivityEnv } from './wasi.js';
@@ -27,7 +31,17 @@ interface Prepared {
 /** The instance made ahead for the next attempt of `key` (undefined inside when making it failed). */
 let ahead: { key: string; prepared: Promise<Prepared | undefined> } | undefined;
 
-async function prepare(spec: AttemptSpec): Promise<Prepared> {
+/** By key: the instance whose attempt returned last, to renew the next one from. */
+const renewFrom = new Map<string, Prepared>();
+
+async function prepare(key: string, spec: AttemptSpec): Promise<Prepared> {
+  const last = renewFrom.get(key);
+  if (last) {
+    renewFrom.delete(key);
+    // Its imports write HTTP traces to last.traces, emptied when its attempt ended.
+    const instance = renewInstance(last.instance);
+    if (instance) return { instance, traces: last.traces };
+  }
   const traces: HttpTrace[] = [];
   const loaded = await loadComponent(spec.location, { cacheDir: spec.cacheDir, expectedDigest: spec.digest, memoryLimitBytes: spec.memoryLimitBytes });
   const instance = await loaded.instantiate(activityWasi(spec.env, spec.allowedHosts, traces));
@@ -56,13 +70,15 @@ async function attempt(m: ToSandbox): Promise<void> {
   const { job } = m;
   if (job.spec) specs.set(job.key, job.spec);
   const spec = specs.get(job.key)!;
-  const made = ahead?.key === job.key ? await ahead.prepared : undefined;
+  const made = ahead ? await ahead.prepared : undefined;
+  if (made && ahead!.key !== job.key) renewFrom.set(ahead!.key, made); // never called: a clean source
+  const mine = ahead?.key === job.key ? made : undefined;
   ahead = undefined;
   let result: AttemptResult;
-  let traces: HttpTrace[] = [];
+  let prepared: Prepared | undefined;
   try {
-    const { instance, traces: t } = made ?? (await prepare(spec));
-    traces = t;
+    prepared = mine ?? (await prepare(job.key, spec));
+    const { instance } = prepared;
     setActivityEnv(spec.env, spec.allowedHosts);
     if (job.announceStart) parentPort!.postMessage({ type: 'started' } satisfies FromSandbox);
     result = await callExport({ ffqn: spec.ffqn, ifc: spec.ifc, fn: spec.fn } as never, instance, job.params, jcoCodec);
@@ -74,7 +90,11 @@ async function attempt(m: ToSandbox): Promise<void> {
     await Promise.all([flushed(process.stdout), flushed(process.stderr)]);
     wrote = false;
   }
-  if (traces.length > 0) result = { ...result, httpTraces: traces };
+  if (prepared && prepared.traces.length > 0) {
+    result = { ...result, httpTraces: [...prepared.traces] };
+    prepared.traces.length = 0;
+  }
+  if (prepared && result.kind === 'returned') renewFrom.set(job.key, prepared);
   parentPort!.postMessage({ type: 'result', result } satisfies FromSandbox);
-  ahead = { key: job.key, prepared: prepare(spec).catch(() => undefined) };
+  ahead = { key: job.key, prepared: prepare(job.key, spec).catch(() => undefined) };
 }

@@ -1,0 +1,110 @@
+/**
+ * Patches applied once to jco's generated glue when it is cached (./transpile-cache.ts).
+ *
+ * 1. Debug flag: the glue reads `process.env.JCO_DEBUG` on every crossing; it is read once instead.
+ * 2. No stderr print when an import is missing (the glue still throws, and the loader names it).
+ * 3. Renew: jco's `instantiate` first builds its helpers (about 90 µs for a tiny component, and the
+ *    new classes make a fresh instance's first call another 100 µs slower), then runs an init
+ *    generator that instantiates the core modules and wraps their exports. The patch makes that
+ *    generator re-runnable: an instance carries, under RENEW, a function that resets the helpers'
+ *    per-store bookkeeping and runs the generator again. What it returns is a new component
+ *    instance: new core instances (fresh linear memory, globals and tables), new resource handle
+ *    tables, the same import object. Callers renew only an instance whose last call ended cleanly.
+ *
+ * Invariants:
+ *   1. Each patch is applied only where its pattern is found; the counts are recorded, and a glue
+ *      without the renew patch still works (instantiated whole every time).
+ *   2. A renewed instance shares no guest state with the one it came from: everything the guest can
+ *      reach (core instances, handle tables) is made by the generator, inside the patch.
+ */
+
+/** The property of a (patched) instance that makes the next one; see renewInstance. */
+export const RENEW = Symbol.for('obelisk.renew');
+
+const DEBUG_READ = 'if (!globalThis?.process?.env?.JCO_DEBUG) { return; }';
+const DEBUG_PRINT = /console\.error\("ERROR:", err\.toString\(\)\);/g;
+
+const GEN_START = 'let gen= (function* _initGenerator () {';
+const GEN_END = /\}\)\(\);\n(\s*)let promise, resolve, reject;/;
+const RETURN = /const maybeSyncReturn = runNext\(null\);\n\s*return promise \|\| maybeSyncReturn;/;
+
+/**
+ * The helpers' state that one instance's calls leave behind (jco 1.35 names): cleared before a
+ * renew, each only if this glue declares it. A call that ended cleanly leaves these empty anyway;
+ * clearing them makes the renewed instance start exactly as a fresh one does.
+ */
+const RESET = `
+  function _obeliskReset() {
+    for (const m of [
+      typeof ASYNC_STATE === 'undefined' ? undefined : ASYNC_STATE,
+      typeof ASYNC_TASKS_BY_COMPONENT_IDX === 'undefined' ? undefined : ASYNC_TASKS_BY_COMPONENT_IDX,
+      typeof RESOURCE_SCOPE_TASKS === 'undefined' ? undefined : RESOURCE_SCOPE_TASKS,
+      typeof INSTANCE_FLAGS === 'undefined' ? undefined : INSTANCE_FLAGS,
+      typeof GLOBAL_COMPONENT_MEMORY_MAP === 'undefined' ? undefined : GLOBAL_COMPONENT_MEMORY_MAP,
+    ]) m?.clear();
+    for (const a of [
+      typeof ASYNC_CURRENT_TASK_IDS === 'undefined' ? undefined : ASYNC_CURRENT_TASK_IDS,
+      typeof ASYNC_CURRENT_COMPONENT_IDXS === 'undefined' ? undefined : ASYNC_CURRENT_COMPONENT_IDXS,
+      typeof HANDLE_TABLES === 'undefined' ? undefined : HANDLE_TABLES,
+    ]) if (a) a.length = 0;
+    if (typeof curResourceBorrows !== 'undefined') curResourceBorrows.length = 0;
+    if (typeof CURRENT_TASK_META !== 'undefined') for (const k of Object.keys(CURRENT_TASK_META)) delete CURRENT_TASK_META[k];
+    if (typeof STORE_TRAP !== 'undefined') STORE_TRAP.error = null;
+    if (typeof STORE_ASYNC_STATE !== 'undefined') {
+      if (STORE_ASYNC_STATE.deadlockCheck !== null) clearTimeout(STORE_ASYNC_STATE.deadlockCheck);
+      STORE_ASYNC_STATE.deadlockCheck = null;
+      STORE_ASYNC_STATE.pendingHostOperations = 0;
+    }
+    if (typeof CURRENT_TASK_MAY_BLOCK === 'object' && CURRENT_TASK_MAY_BLOCK) CURRENT_TASK_MAY_BLOCK.value = 0;
+  }
+  function _obeliskRenew() {
+    _obeliskReset();
+    const g = _obeliskInit();
+    let value = null, done = false;
+    while (!done) {
+      ({ value, done } = g.next(value));
+      if (value instanceof Promise) throw new Error('renewing a jco instance went asynchronous; instantiate it whole');
+    }
+    Object.defineProperty(value, Symbol.for('obelisk.renew'), { value: _obeliskRenew });
+    return value;
+  }`;
+
+export interface PatchedGlue {
+  js: string;
+  /** How many debug-flag reads were replaced (0: the pattern was not found; calls are slower). */
+  debugReadsPatched: number;
+  /** Whether instances of this glue can be renewed (patch 3). */
+  renewable: boolean;
+}
+
+/** jco's glue with the patches of the banner applied. */
+export function patchGlue(js: string): PatchedGlue {
+  const parts = js.split(DEBUG_READ);
+  const debugReadsPatched = parts.length - 1;
+  let out = parts.join('if (!JCO_DEBUG_ONCE) { return; }');
+  if (debugReadsPatched > 0) out = `const JCO_DEBUG_ONCE = Boolean(globalThis?.process?.env?.JCO_DEBUG);\n${out}`;
+  out = out.replace(DEBUG_PRINT, '');
+  const renew = patchRenew(out);
+  return { js: renew ?? out, debugReadsPatched, renewable: renew !== undefined };
+}
+
+function patchRenew(js: string): string | undefined {
+  if (js.split(GEN_START).length !== 2 || !GEN_END.test(js) || !RETURN.test(js)) return undefined;
+  return js
+    .replace(GEN_START, 'const _obeliskInit = function* _initGenerator () {')
+    .replace(GEN_END, '};\n$1let gen = _obeliskInit();\n$1let promise, resolve, reject;')
+    .replace(RETURN, () => `${RESET}
+  const maybeSyncReturn = runNext(null);
+  if (!promise && maybeSyncReturn && typeof maybeSyncReturn === 'object') Object.defineProperty(maybeSyncReturn, Symbol.for('obelisk.renew'), { value: _obeliskRenew });
+  return promise || maybeSyncReturn;`);
+}
+
+/**
+ * A new instance of the same component, sharing `instance`'s glue helpers and import object
+ * (invariant 2 of the banner), or undefined when its glue cannot renew. Call it only when
+ * `instance`'s last call returned (a value or a component error), never after a trap.
+ */
+export function renewInstance<T extends object>(instance: T): T | undefined {
+  const renew = (instance as { [RENEW]?: () => T })[RENEW];
+  return renew?.();
+}
