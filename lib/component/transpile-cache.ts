@@ -21,7 +21,7 @@ import { jcoVersion } from './tool-versions.js';
 import { type ComponentTypes, readComponentTypes } from './types-reader.js';
 
 /** Bump when the entry layout, the patches or the types model change. */
-export const CACHE_FORMAT = 'obelisk-transpiled-2';
+export const CACHE_FORMAT = 'obelisk-transpiled-3';
 export const JS_FILE = 'component.js';
 
 export interface CacheMeta {
@@ -35,6 +35,8 @@ export interface CacheMeta {
   debugReadsPatched: number;
   /** Whether the glue's instances can be renewed (glue-patches.ts, patch 3). */
   renewable: boolean;
+  /** How many `WebAssembly.promising` tries the patch routed through its helper (glue-patches.ts, patch 4). */
+  promisingPatched: number;
 }
 
 export interface CacheEntry {
@@ -70,10 +72,11 @@ async function writeEntry(bytes: Uint8Array, dir: string, location: string): Pro
   const coreModules: string[] = [];
   let debugReadsPatched = 0;
   let renewable = false;
+  let promisingPatched = 0;
   for (const [name, data] of Object.entries(out.files)) {
     if (name === JS_FILE) {
       const patched = patchGlue(Buffer.from(data).toString('utf8'));
-      ({ debugReadsPatched, renewable } = patched);
+      ({ debugReadsPatched, renewable, promisingPatched } = patched);
       writeFileSync(path.join(dir, name), patched.js);
     } else if (name.endsWith('.wasm') && !name.includes('/')) {
       coreModules.push(name);
@@ -81,7 +84,7 @@ async function writeEntry(bytes: Uint8Array, dir: string, location: string): Pro
     }
   }
   coreModules.sort();
-  const meta: CacheMeta = { format: CACHE_FORMAT, jco: jcoVersion(), coreModules, importKeys: [...out.imports], debugReadsPatched, renewable };
+  const meta: CacheMeta = { format: CACHE_FORMAT, jco: jcoVersion(), coreModules, importKeys: [...out.imports], debugReadsPatched, renewable, promisingPatched };
   writeFileSync(path.join(dir, 'types.json'), JSON.stringify(types));
   writeFileSync(path.join(dir, 'meta.json'), `${JSON.stringify(meta, null, 2)}\n`);
   return { meta, types };

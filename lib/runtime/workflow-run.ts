@@ -9,6 +9,11 @@
  *     blocked (interrupt); returning after adding responses keeps the instance hot (await).
  *  3. Any trap, host error or nondeterminism ends the run as finished with a failure; it never
  *     escapes as an exception.
+ *  4. Every run gets a fresh instance. After a run whose call returned (a value or an error value),
+ *     the next run of the same component is given an instance renewed from it
+ *     (component/glue-patches.ts: new core instances and handle tables, jco's helpers and the
+ *     import object kept, its HostDeps pointed at the new run); after a suspension, a trap or any
+ *     other unwinding, the next one is instantiated whole.
  */
 import type { Created, InboxMessage, Outcome } from '../model/events.js';
 import type { ExecutionId, JoinSetId } from '../model/ids.js';
@@ -19,6 +24,8 @@ import { NondeterminismError } from '../model/errors.js';
 import { WorkflowContext, type Effect, type RecordedEvent, type TargetKind } from './context.js';
 import type { HistoryEvent } from '../model/events.js';
 import { buildImports, type ImportedInterface } from './host/imports.js';
+import type { HostDeps } from './host/workflow-support.js';
+import { renewInstance } from '../component/glue-patches.js';
 import { exportedFunction } from '../component/exports.js';
 import type { LogSink } from './host/log.js';
 import { isComponentError, type Targets, type ValueCodec } from './host/values.js';
@@ -59,6 +66,28 @@ export type RunResult = { events: HistoryEvent[]; effects: Effect[] } & (
   | { status: 'blocked'; joinSetId: JoinSetId; until?: number; waitingFor?: string[] }
 );
 
+/** An instance whose last call returned, and the HostDeps its import object reads. */
+interface Renewable {
+  instance: Record<string, unknown>;
+  deps: HostDeps;
+}
+/** By component: taken by the next run (two runs at once never share one). */
+const renewable = new WeakMap<WorkflowComponent, Renewable>();
+
+/** A fresh instance for a run answered from `deps` (invariant 4). */
+async function freshInstance(req: RunRequest, deps: HostDeps): Promise<Renewable> {
+  const last = renewable.get(req.component);
+  if (last && last.deps.targets === deps.targets && last.deps.codec === deps.codec) {
+    renewable.delete(req.component);
+    const instance = renewInstance(last.instance);
+    if (instance) {
+      Object.assign(last.deps, deps);
+      return { instance, deps: last.deps };
+    }
+  }
+  return { instance: await req.component.instantiate(buildImports(deps, req.component.imports)), deps };
+}
+
 export async function runWorkflow(req: RunRequest): Promise<RunResult> {
   const kindOf = (ffqn: string): TargetKind | undefined => req.targets.resolve(ffqn)?.kind;
   const ctx: WorkflowContext = new WorkflowContext({
@@ -67,19 +96,19 @@ export async function runWorkflow(req: RunRequest): Promise<RunResult> {
   });
   const done = (outcome: Outcome): RunResult => ({ status: 'finished', outcome, ...ctx.takePending() });
   try {
-    const imports = buildImports({ ctx, targets: req.targets, codec: req.codec }, req.component.imports, req.log);
-    const instance = await req.component.instantiate(imports);
+    const fresh = await freshInstance(req, { ctx, targets: req.targets, codec: req.codec, log: req.log });
+    const { instance } = fresh;
     const f = exportedFunction(instance, req.ifc, req.fn.name);
     if (!f) throw new Error(`the component does not export ${req.ifc}.${req.fn.name}`);
     const args = req.fn.params.map((p, i) => req.codec.toJs(p.type, req.created.params[i] ?? null));
     let result: { ok: JsonValue } | { err: JsonValue };
     try {
-      const value = f(...args);
-      result = { ok: okJson(req, value) };
+      result = { ok: okJson(req, f(...args)) };
     } catch (e) {
       if (!isComponentError(e)) throw e;
       result = { err: errJson(req, e.payload) };
     }
+    renewable.set(req.component, fresh); // the call returned: the next run may renew from it
     ctx.closeAll();
     ctx.assertHistoryConsumed();
     return done({ result });

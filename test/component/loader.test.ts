@@ -176,11 +176,13 @@ describe('loading', () => {
     await expect(loadComponent(path.join(tmp, 'nope.wasm'), { cacheDir })).rejects.toThrow(/cannot read component .*nope\.wasm: no such file/);
   });
 
-  it('caches patched glue: the debug flag is read once, missing imports are not printed', () => {
+  it('caches patched glue: the debug flag is read once, missing imports are not printed, no JSPI try throws a fresh error', () => {
     const dir = path.join(cacheDir, 'transpiled', workflow.digest.slice('sha256:'.length));
     const js = readFileSync(path.join(dir, 'component.js'), 'utf8');
-    const meta = JSON.parse(readFileSync(path.join(dir, 'meta.json'), 'utf8')) as { debugReadsPatched: number };
+    const meta = JSON.parse(readFileSync(path.join(dir, 'meta.json'), 'utf8')) as { debugReadsPatched: number; promisingPatched: number };
     expect(meta.debugReadsPatched).toBeGreaterThan(0);
+    expect(meta.promisingPatched).toBeGreaterThan(0);
+    expect(js.match(/WebAssembly\.promising\(/g)).toHaveLength(1); // in the helper only
     expect(js).not.toContain('if (!globalThis?.process?.env?.JCO_DEBUG) { return; }');
     expect(js.match(/globalThis\?\.process\?\.env\?\.JCO_DEBUG/g)).toHaveLength(1);
     expect(js).not.toContain('console.error("ERROR:"');
@@ -235,7 +237,7 @@ describe('renewing an instance (glue-patches.ts, patch 3)', () => {
       expect(meta.renewable).toBe(true);
     }
     const plain = 'export function instantiate() { return {}; }';
-    expect(patchGlue(plain)).toEqual({ js: plain, debugReadsPatched: 0, renewable: false });
+    expect(patchGlue(plain)).toEqual({ js: plain, debugReadsPatched: 0, renewable: false, promisingPatched: 0 });
     expect(renewInstance({})).toBeUndefined();
   });
 });

@@ -337,6 +337,24 @@ describe('script workflow: Date.now() and Math.random()', () => {
     expect(v3[4]).not.toBe(v1[4]);
     for (const i of [1, 2, 5]) expect(v3[i]).not.toBe(v1[i]);
   }, 120_000);
+
+  it('a run after one whose call returned gets a renewed instance, which behaves as a fresh one', async () => {
+    let instantiated = 0;
+    const counted: WorkflowComponent = {
+      imports: component.imports,
+      instantiate: (imports) => {
+        instantiated++;
+        return component.instantiate(imports);
+      },
+    };
+    const first = await play({ component: counted, id: ID, program: PROGRAM });
+    expect(first.runs).toBe(2);
+    expect(instantiated).toBe(2); // the blocked run ended by unwinding: the next is made whole
+    const again = await play({ component: counted, id: ID, program: PROGRAM });
+    expect(instantiated).toBe(3); // its first run was renewed from the finished one
+    expect(stepValues(again)).toEqual(stepValues(first));
+    expect(again.history).toEqual(first.history);
+  }, 120_000);
 });
 
 describe('script workflow: ends', () => {

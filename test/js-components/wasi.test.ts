@@ -14,7 +14,7 @@ function fakeCtx(id = 'E_01JD0Z3T6W7Y8X9A0B1C2D3E4F', nowMs = Date.UTC(2026, 0, 
   let n = 0;
   const ctx = { executionId: id, now: () => state.nowMs, isReplaying: () => state.replaying, logPosition: () => [0, n++] } as unknown as WorkflowContext;
   const lines: [LogLevel, string, number][] = [];
-  const wasi = (ifc: string) => deterministicWasi(ctx, ifc, (level, message, at) => lines.push([level, message, at])) as Fns;
+  const wasi = (ifc: string) => deterministicWasi({ ctx, log: (level, message, at) => lines.push([level, message, at]) }, ifc) as Fns;
   return { ctx, state, lines, wasi };
 }
 

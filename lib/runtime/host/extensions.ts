@@ -58,25 +58,24 @@ function directImport(deps: HostDeps, target: TargetInfo, label: string) {
 
 /** One generated extension function for `target`. */
 export function extensionFunction(deps: HostDeps, kind: ExtensionKind, target: TargetInfo) {
-  const { ctx, codec } = deps;
   const ret = target.fn.result;
   switch (kind) {
     case 'submit':
-      return (h: JoinSetHandle, ...args: unknown[]) => ({ id: ctx.submitChild(h.joinSetId, target.ffqn, paramsToJson(deps, target, args)) });
+      return (h: JoinSetHandle, ...args: unknown[]) => ({ id: deps.ctx.submitChild(h.joinSetId, target.ffqn, paramsToJson(deps, target, args)) });
     case 'await-next':
       return (h: JoinSetHandle) => {
-        const r = ctx.joinNext(h.joinSetId, 'blocking');
+        const r = deps.ctx.joinNext(h.joinSetId, 'blocking');
         if ('outcome' in r) return err({ tag: 'all-processed' });
         const m = r.response;
-        if (m.type !== 'child-finished' || !sameFunction(ctx, m.child_execution_id, target)) return err(mismatch(target, m));
-        return ok([{ id: m.child_execution_id }, outcomeToJs(codec, ret, m)]);
+        if (m.type !== 'child-finished' || !sameFunction(deps.ctx, m.child_execution_id, target)) return err(mismatch(target, m));
+        return ok([{ id: m.child_execution_id }, outcomeToJs(deps.codec, ret, m)]);
       };
     case 'get':
       return (executionId: { id: string }) => {
-        const m = isExecutionId(executionId.id) ? ctx.processedResult(executionId.id) : undefined;
+        const m = isExecutionId(executionId.id) ? deps.ctx.processedResult(executionId.id) : undefined;
         if (!m) return err({ tag: 'not-found-in-processed-responses' });
-        if (!sameFunction(ctx, m.child_execution_id, target)) return err(mismatch(target, m));
-        return ok(outcomeToJs(codec, ret, m));
+        if (!sameFunction(deps.ctx, m.child_execution_id, target)) return err(mismatch(target, m));
+        return ok(outcomeToJs(deps.codec, ret, m));
       };
     case 'invoke':
       return (label: string, ...args: unknown[]) => {
@@ -84,12 +83,12 @@ export function extensionFunction(deps: HostDeps, kind: ExtensionKind, target: T
         return ok(directCall(deps, target, label)(...args));
       };
     case 'schedule':
-      return (scheduleAt: Variant, ...args: unknown[]) => ({ id: ctx.schedule(target.ffqn, paramsToJson(deps, target, args), scheduleAtToJson(scheduleAt)) });
+      return (scheduleAt: Variant, ...args: unknown[]) => ({ id: deps.ctx.schedule(target.ffqn, paramsToJson(deps, target, args), scheduleAtToJson(scheduleAt)) });
     case 'stub':
       return (executionId: { id: string }, value: unknown) => {
         if (!isExecutionId(executionId.id)) return err({ tag: 'execution-not-found' });
-        const json = codec.toJson(ret!, value) as { ok: JsonValue } | { err: JsonValue };
-        const outcome = ctx.stub(executionId.id as ExecutionId, json);
+        const json = deps.codec.toJson(ret!, value) as { ok: JsonValue } | { err: JsonValue };
+        const outcome = deps.ctx.stub(executionId.id as ExecutionId, json);
         return outcome === 'ok' ? ok() : err({ tag: outcome });
       };
   }

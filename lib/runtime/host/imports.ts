@@ -11,7 +11,7 @@ import { parseExtensionImport } from '../../component/extensions.js';
 import { importedInterface } from './extensions.js';
 import { unversioned } from '../../component/exports.js';
 import { joinSetClass, workflowSupport, type HostDeps } from './workflow-support.js';
-import { obeliskLog, type LogSink } from './log.js';
+import { obeliskLog } from './log.js';
 import { deterministicWasi } from './wasi.js';
 
 export interface ImportedInterface {
@@ -20,7 +20,7 @@ export interface ImportedInterface {
 }
 
 
-export function buildImports(deps: HostDeps, imports: readonly ImportedInterface[], sink: LogSink): Record<string, object> {
+export function buildImports(deps: HostDeps, imports: readonly ImportedInterface[]): Record<string, object> {
   const JoinSet = joinSetClass(deps);
   const out: Record<string, object> = {};
   const put = (name: string, value: object) => {
@@ -32,8 +32,8 @@ export function buildImports(deps: HostDeps, imports: readonly ImportedInterface
     if (base === 'obelisk:workflow/workflow-support') put(ifc.name, workflowSupport(deps, JoinSet));
     else if (base === 'obelisk:types/join-set') put(ifc.name, { JoinSet });
     else if (base.startsWith('obelisk:types/')) put(ifc.name, {});
-    else if (base === 'obelisk:log/log') put(ifc.name, obeliskLog(deps.ctx, sink));
-    else if (base.startsWith('wasi:')) put(ifc.name, deterministicWasi(deps.ctx, base, sink));
+    else if (base === 'obelisk:log/log') put(ifc.name, obeliskLog(deps));
+    else if (base.startsWith('wasi:')) put(ifc.name, deterministicWasi(deps, base));
     else put(ifc.name, importedInterface(deps, ifc.name, ifc.functions, (fn) => classify(deps, ifc.name, fn)));
   }
   return out;

@@ -9,9 +9,11 @@ export type LogLevel = 'trace' | 'debug' | 'info' | 'warn' | 'error' | 'stdout' 
 /** `position` (WorkflowContext.logPosition) lets the sink drop a line a previous run already wrote. */
 export type LogSink = (level: LogLevel, message: string, atMs: number, position?: [number, number]) => void;
 
-export function obeliskLog(ctx: WorkflowContext, sink: LogSink) {
+/** `deps` is read at each call (HostDeps in workflow-support.ts: a renewed instance serves a new run). */
+export function obeliskLog(deps: { readonly ctx: WorkflowContext; readonly log: LogSink }) {
   const at = (level: LogLevel) => (message: string) => {
-    if (!ctx.isReplaying()) sink(level, message, ctx.now(), ctx.logPosition());
+    const { ctx } = deps;
+    if (!ctx.isReplaying()) deps.log(level, message, ctx.now(), ctx.logPosition());
   };
   return { trace: at('trace'), debug: at('debug'), info: at('info'), warn: at('warn'), error: at('error') };
 }

@@ -6,7 +6,8 @@
  *
  * Invariants:
  *  1. Randomness is seeded from the execution id (and the interface): a fresh instance of the same
- *     execution draws the same sequence, two executions draw different ones.
+ *     execution draws the same sequence, two executions draw different ones. The host functions
+ *     read the run they serve (`deps.ctx`) at each call, so a renewed instance starts a new sequence.
  *  2. Wall-clock time is the workflow's log time (WorkflowContext.now); monotonic time is the same
  *     instant in nanoseconds. Time never moves inside one host call, so every pollable is ready:
  *     a guest timer fires at once instead of waiting on real time.
@@ -150,31 +151,43 @@ function instanceWasi(ctx: WorkflowContext, sink: LogSink): InstanceWasi {
 
 const U64 = 1n << 64n;
 
-/** The import object of one WASI interface (`ifc` without its version) for one instance. */
-export function deterministicWasi(ctx: WorkflowContext, ifc: string, sink: LogSink): object {
+/** The generator of interface `ifc` for the run `deps` serves now: one per run, seeded by its execution. */
+function seeded(deps: WasiDeps, ifc: string): () => SeededRandom {
+  const byRun = new WeakMap<WorkflowContext, SeededRandom>();
+  return () => {
+    let random = byRun.get(deps.ctx);
+    if (!random) byRun.set(deps.ctx, (random = new SeededRandom(`${deps.ctx.executionId}/${ifc}`)));
+    return random;
+  };
+}
+
+type WasiDeps = { readonly ctx: WorkflowContext; readonly log: LogSink };
+
+/** The import object of one WASI interface (`ifc` without its version); `deps` is read at each call. */
+export function deterministicWasi(deps: WasiDeps, ifc: string): object {
   switch (ifc) {
     case 'wasi:random/random':
     case 'wasi:random/insecure': {
-      const random = new SeededRandom(`${ctx.executionId}/${ifc}`);
-      const bytes = (len: bigint) => random.bytes(Number(len));
-      const u64 = () => random.bigintBelow(0n, U64);
+      const random = seeded(deps, ifc);
+      const bytes = (len: bigint) => random().bytes(Number(len));
+      const u64 = () => random().bigintBelow(0n, U64);
       return { getRandomBytes: bytes, getRandomU64: u64, getInsecureRandomBytes: bytes, getInsecureRandomU64: u64 };
     }
     case 'wasi:random/insecure-seed': {
-      const random = new SeededRandom(`${ctx.executionId}/${ifc}`);
-      return { insecureSeed: () => [random.bigintBelow(0n, U64), random.bigintBelow(0n, U64)] };
+      const random = seeded(deps, ifc);
+      return { insecureSeed: () => [random().bigintBelow(0n, U64), random().bigintBelow(0n, U64)] };
     }
     case 'wasi:clocks/wall-clock':
       return {
         now: () => {
-          const ms = ctx.now();
+          const ms = deps.ctx.now();
           return { seconds: BigInt(Math.floor(ms / 1000)), nanoseconds: (((ms % 1000) + 1000) % 1000) * 1_000_000 };
         },
         resolution: () => ({ seconds: 0n, nanoseconds: 1_000_000 }),
       };
     case 'wasi:clocks/monotonic-clock':
       return {
-        now: () => BigInt(ctx.now()) * 1_000_000n,
+        now: () => BigInt(deps.ctx.now()) * 1_000_000n,
         resolution: () => 1_000_000n,
         subscribeInstant: (_when: bigint) => new Pollable(),
         subscribeDuration: (_when: bigint) => new Pollable(),
@@ -188,9 +201,9 @@ export function deterministicWasi(ctx: WorkflowContext, ifc: string, sink: LogSi
     case 'wasi:cli/stdin':
       return { getStdin: () => new InputStream() };
     case 'wasi:cli/stdout':
-      return { getStdout: () => new OutputStream(instanceWasi(ctx, sink).stdout) };
+      return { getStdout: () => new OutputStream(instanceWasi(deps.ctx, deps.log).stdout) };
     case 'wasi:cli/stderr':
-      return { getStderr: () => new OutputStream(instanceWasi(ctx, sink).stderr) };
+      return { getStderr: () => new OutputStream(instanceWasi(deps.ctx, deps.log).stderr) };
     case 'wasi:cli/terminal-input':
       return { TerminalInput };
     case 'wasi:cli/terminal-output':

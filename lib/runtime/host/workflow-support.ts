@@ -10,6 +10,7 @@ import { isExecutionId } from '../../model/ids.js';
 import { parseFfqn, formatFfqn } from '../../model/ffqn.js';
 import { parseJson, stringifyJson, type JsonValue } from '../../model/json.js';
 import type { Backtrace } from '../../model/events.js';
+import type { LogSink } from './log.js';
 import { backtraceToJson, datetimeOf, hostErr, hostOk, outcomeIsOk, scheduleAtToJson, type Targets, type ValueCodec } from './values.js';
 
 type Variant = { tag: string; val?: unknown };
@@ -19,30 +20,35 @@ const ok = hostOk;
 const err = hostErr;
 const ALPHANUMERIC = 'ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789';
 
+/**
+ * What the host functions answer from. They read it at each call, never when built: a renewed
+ * instance (component/glue-patches.ts) keeps its import object, and the run it serves is changed
+ * by assigning new values here.
+ */
 export interface HostDeps {
   ctx: WorkflowContext;
   targets: Targets;
   codec: ValueCodec;
+  log: LogSink;
 }
 
 /** The JoinSet class jco hands to the guest; each instance names one join set of this run. */
 export function joinSetClass(deps: HostDeps) {
-  const { ctx } = deps;
   class JoinSet {
     constructor(readonly joinSetId: JoinSetId) {}
     id(): string {
       return this.joinSetId;
     }
     submitDelay(timeout: Variant) {
-      return { id: ctx.submitDelay(this.joinSetId, scheduleAtToJson(timeout)).id };
+      return { id: deps.ctx.submitDelay(this.joinSetId, scheduleAtToJson(timeout)).id };
     }
     joinNext() {
-      return joinNextValue(ctx.joinNext(this.joinSetId, 'blocking'));
+      return joinNextValue(deps.ctx.joinNext(this.joinSetId, 'blocking'));
     }
   }
   // Dropping the handle closes the join set, as the guest can no longer await it.
   const dispose = function (this: JoinSet) {
-    ctx.closeJoinSet(this.joinSetId);
+    deps.ctx.closeJoinSet(this.joinSetId);
   };
   Object.defineProperty(JoinSet.prototype, Symbol.for('dispose'), { value: dispose });
   if (Symbol.dispose) Object.defineProperty(JoinSet.prototype, Symbol.dispose, { value: dispose });
@@ -62,17 +68,16 @@ function joinNextValue(r: JoinNextResult) {
 }
 
 export function workflowSupport(deps: HostDeps, JoinSet: ReturnType<typeof joinSetClass>) {
-  const { ctx, targets } = deps;
   const jsOf = (h: InstanceType<typeof JoinSet>): JoinSetId => h.joinSetId;
 
   const fns = {
-    executionIdCurrent: () => ({ id: ctx.executionId }),
+    executionIdCurrent: () => ({ id: deps.ctx.executionId }),
     randomU64: (min: bigint, max: bigint, bt?: unknown) =>
-      BigInt(ctx.persist({ fn: 'random-u64', min, max_exclusive: max }, (random) => random.bigintBelow(min, max), b(bt)) as number | bigint),
+      BigInt(deps.ctx.persist({ fn: 'random-u64', min, max_exclusive: max }, (random) => random.bigintBelow(min, max), b(bt)) as number | bigint),
     randomU64Inclusive: (min: bigint, max: bigint, bt?: unknown) =>
-      BigInt(ctx.persist({ fn: 'random-u64-inclusive', min, max_inclusive: max }, (random) => random.bigintBelow(min, max + 1n), b(bt)) as number | bigint),
+      BigInt(deps.ctx.persist({ fn: 'random-u64-inclusive', min, max_inclusive: max }, (random) => random.bigintBelow(min, max + 1n), b(bt)) as number | bigint),
     randomString: (minLength: number, maxLengthExclusive: number, bt?: unknown) =>
-      ctx.persist({ fn: 'random-string', min_length: minLength, max_length_exclusive: maxLengthExclusive }, (random) => {
+      deps.ctx.persist({ fn: 'random-string', min_length: minLength, max_length_exclusive: maxLengthExclusive }, (random) => {
         const len = Number(random.bigintBelow(BigInt(minLength), BigInt(maxLengthExclusive)));
         let s = '';
         for (let i = 0; i < len; i++) s += ALPHANUMERIC[Number(random.bigintBelow(0n, 62n))];
@@ -80,41 +85,41 @@ export function workflowSupport(deps: HostDeps, JoinSet: ReturnType<typeof joinS
       }, b(bt)) as string,
     sleep: (scheduleAt: Variant, bt?: unknown) => sleepNamed(scheduleAt, undefined, bt),
     sleepNamedBt: (scheduleAt: Variant, name: string | undefined, bt?: unknown) => sleepNamed(scheduleAt, name, bt),
-    joinSetCreate: (bt?: unknown) => new JoinSet(created(ctx.createJoinSet('generated', undefined, b(bt)))),
+    joinSetCreate: (bt?: unknown) => new JoinSet(created(deps.ctx.createJoinSet('generated', undefined, b(bt)))),
     joinSetCreateNamed: (name: string, bt?: unknown) => {
-      const r = ctx.createJoinSet('named', name, b(bt));
+      const r = deps.ctx.createJoinSet('named', name, b(bt));
       if ('ok' in r) return ok(new JoinSet(r.ok));
       return err(r.err === 'conflict' ? { tag: 'conflict' } : { tag: 'invalid-name', val: `invalid join set name ${JSON.stringify(name)}: expected alphanumerics, '-' and '/'` });
     },
-    joinSetClose: (h: InstanceType<typeof JoinSet>, bt?: unknown) => ctx.closeJoinSet(jsOf(h), b(bt)),
+    joinSetClose: (h: InstanceType<typeof JoinSet>, bt?: unknown) => deps.ctx.closeJoinSet(jsOf(h), b(bt)),
     submitJson: (h: InstanceType<typeof JoinSet>, fn: FunctionRef, params: string, _config?: unknown, bt?: unknown) => {
-      const checked = checkCall(targets, fn, params);
+      const checked = checkCall(deps.targets, fn, params);
       if ('err' in checked) return err(checked.err);
-      return ok({ id: ctx.submitChild(jsOf(h), checked.ffqn, checked.params, b(bt)) });
+      return ok({ id: deps.ctx.submitChild(jsOf(h), checked.ffqn, checked.params, b(bt)) });
     },
     getResultJson: (executionId: { id: string }, _bt?: unknown) => {
       if (!isExecutionId(executionId.id)) return err({ tag: 'execution-id-parsing-error', val: `invalid execution id ${JSON.stringify(executionId.id)}` });
-      const r = ctx.processedResult(executionId.id);
+      const r = deps.ctx.processedResult(executionId.id);
       if (!r) return err({ tag: 'not-found-in-processed-responses' });
       return ok(resultJson(r));
     },
-    submitDelay: (h: InstanceType<typeof JoinSet>, timeout: Variant, bt?: unknown) => ({ id: ctx.submitDelay(jsOf(h), scheduleAtToJson(timeout), b(bt)).id }),
-    joinNext: (h: InstanceType<typeof JoinSet>, bt?: unknown) => joinNextValue(ctx.joinNext(jsOf(h), 'blocking', b(bt))),
-    joinNextTry: (h: InstanceType<typeof JoinSet>, bt?: unknown) => joinNextValue(ctx.joinNext(jsOf(h), 'try', b(bt))),
-    executionIdGenerate: (bt?: unknown) => ({ id: ctx.generateExecutionId(b(bt)) }),
+    submitDelay: (h: InstanceType<typeof JoinSet>, timeout: Variant, bt?: unknown) => ({ id: deps.ctx.submitDelay(jsOf(h), scheduleAtToJson(timeout), b(bt)).id }),
+    joinNext: (h: InstanceType<typeof JoinSet>, bt?: unknown) => joinNextValue(deps.ctx.joinNext(jsOf(h), 'blocking', b(bt))),
+    joinNextTry: (h: InstanceType<typeof JoinSet>, bt?: unknown) => joinNextValue(deps.ctx.joinNext(jsOf(h), 'try', b(bt))),
+    executionIdGenerate: (bt?: unknown) => ({ id: deps.ctx.generateExecutionId(b(bt)) }),
     scheduleJson: (executionId: { id: string }, scheduleAt: Variant, fn: FunctionRef, params: string, _config?: unknown, bt?: unknown) => {
-      const checked = checkCall(targets, fn, params);
+      const checked = checkCall(deps.targets, fn, params);
       if ('err' in checked) return err(checked.err);
       if (!isExecutionId(executionId.id)) return err({ tag: 'type-check-error', val: `invalid execution id ${JSON.stringify(executionId.id)}` });
-      ctx.schedule(checked.ffqn, checked.params, scheduleAtToJson(scheduleAt), b(bt), executionId.id as ExecutionId);
+      deps.ctx.schedule(checked.ffqn, checked.params, scheduleAtToJson(scheduleAt), b(bt), executionId.id as ExecutionId);
       return ok();
     },
     callJson: (fn: FunctionRef, params: string, _config?: unknown, bt?: unknown) => {
-      const checked = checkCall(targets, fn, params);
+      const checked = checkCall(deps.targets, fn, params);
       if ('err' in checked) return err(checked.err);
-      const js = created(ctx.createJoinSet('one-off', fn.functionName, b(bt)));
-      ctx.submitChild(js, checked.ffqn, checked.params, b(bt));
-      const r = ctx.joinNext(js, 'blocking', b(bt));
+      const js = created(deps.ctx.createJoinSet('one-off', fn.functionName, b(bt)));
+      deps.ctx.submitChild(js, checked.ffqn, checked.params, b(bt));
+      const r = deps.ctx.joinNext(js, 'blocking', b(bt));
       if (!('response' in r) || r.response.type !== 'child-finished') throw new Error(`call-json: expected the child's response, got ${stringifyJson(r)}`);
       return ok(resultJson(r.response));
     },
@@ -129,15 +134,15 @@ export function workflowSupport(deps: HostDeps, JoinSet: ReturnType<typeof joinS
       if (!value || typeof value !== 'object' || Array.isArray(value) || !('ok' in value || 'err' in value)) {
         return err({ tag: 'type-check-error', val: `expected {"ok": …} or {"err": …}, got ${resultText}` });
       }
-      const outcome = ctx.stub(executionId.id as ExecutionId, value as never, b(bt));
+      const outcome = deps.ctx.stub(executionId.id as ExecutionId, value as never, b(bt));
       return outcome === 'ok' ? ok() : err({ tag: outcome });
     },
   };
 
   function sleepNamed(scheduleAt: Variant, name: string | undefined, bt: unknown) {
-    const js = created(ctx.createJoinSet('one-off', name ?? 'sleep', b(bt)));
-    const { expiresAt } = ctx.submitDelay(js, scheduleAtToJson(scheduleAt), b(bt));
-    const r = ctx.joinNext(js, 'blocking', b(bt));
+    const js = created(deps.ctx.createJoinSet('one-off', name ?? 'sleep', b(bt)));
+    const { expiresAt } = deps.ctx.submitDelay(js, scheduleAtToJson(scheduleAt), b(bt));
+    const r = deps.ctx.joinNext(js, 'blocking', b(bt));
     const cancelled = 'response' in r && r.response.type === 'delay-finished' && r.response.cancelled;
     return cancelled ? err() : ok(datetimeOf(expiresAt));
   }

@@ -10,7 +10,17 @@ export function asWorkflowComponent(loaded: LoadedComponent): WorkflowComponent 
   };
 }
 
-/** Loads from the transpile cache (a worker never transpiles what the main thread already did). */
-export async function loadWorkflowComponent(ref: ComponentRef): Promise<WorkflowComponent> {
-  return asWorkflowComponent(await loadComponent(ref.location, { cacheDir: ref.cacheDir, expectedDigest: ref.digest }));
+const known = new Map<string, Promise<WorkflowComponent>>();
+
+/** Loads from the transpile cache (a worker never transpiles what the main thread already did); the
+ *  same object for the same component, so its next run can renew the last instance. */
+export function loadWorkflowComponent(ref: ComponentRef): Promise<WorkflowComponent> {
+  const key = `${ref.cacheDir}\0${ref.digest}\0${ref.location}`;
+  let found = known.get(key);
+  if (!found) {
+    found = loadComponent(ref.location, { cacheDir: ref.cacheDir, expectedDigest: ref.digest }).then(asWorkflowComponent);
+    known.set(key, found);
+    found.catch(() => known.delete(key));
+  }
+  return found;
 }

@@ -24,16 +24,18 @@ function waitForAnswer(): Resume {
   }
 }
 
-/** The catalog's functions as last sent (the executor sends them again only when they change). */
-let knownTargets: HotRunRequest['targets'] = {};
+/** The catalog's functions as last sent (the executor sends them again only when they change); one
+ *  object while they stay the same, so a workflow instance can be renewed for the next run. */
+let targets: Targets = { resolve: () => undefined };
 
 async function run(req: HotRunRequest): Promise<void> {
   const component: WorkflowComponent = await loadWorkflowComponent(req.component);
   let nowMs = req.fixedNowMs;
   const clock = { now: () => nowMs ?? Date.now() };
-  if (req.targets) knownTargets = req.targets;
-  const record = knownTargets!;
-  const targets: Targets = { resolve: (ffqn) => record[ffqn] };
+  if (req.targets) {
+    const record = req.targets;
+    targets = { resolve: (ffqn) => record[ffqn] };
+  }
   const result = await runWorkflow({
     executionId: req.executionId, created: req.created, history: req.history, logLength: req.logLength, inbox: req.inbox,
     component, ifc: req.ifc, fn: req.fn, targets, codec: jcoCodec, clock,
