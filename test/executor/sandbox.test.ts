@@ -87,6 +87,18 @@ describe('sandboxed activities', () => {
     expect(results.map((r) => r.kind === 'returned' ? r.value : r.kind)).toEqual([{ ok: 4 }, { ok: 4 }, { ok: 4 }, 'trapped', { ok: 4 }]);
   });
 
+  it('a worker stopped at a timeout hands the attempts waiting behind it to a new worker', async () => {
+    t = await testEngine(toml(''), { activities: new SandboxPool(1) });
+    const fn = (name: string) => t!.engine.deps.catalog.resolve(`${OPS}.${name}`)!;
+    const run = (name: string, params: JsonValue[], timeoutMs = 10_000) => t!.engine.deps.activities.run(fn(name), params, { timeoutMs });
+    // Short attempts first: the pool then lets several wait behind a running one.
+    for (let i = 0; i < 5; i++) expect(await run('echo', [`warm ${i}`])).toEqual({ kind: 'returned', value: { ok: `warm ${i}` } });
+    const spin = run('spin', [60_000], 300);
+    const behind = [1, 2, 3, 4].map((i) => run('echo', [`behind ${i}`]));
+    expect(await spin).toEqual({ kind: 'timed-out' });
+    expect(await Promise.all(behind)).toEqual([1, 2, 3, 4].map((i) => ({ kind: 'returned', value: { ok: `behind ${i}` } })));
+  });
+
   it('keeps the tick alive when a guest misbehaves: other executions still finish', async () => {
     t = await testEngine(toml('max_retries = 0\nexec.lock_expiry.milliseconds = 300'));
     const bad = (await obelisk(t.dir, 'execution', 'submit', `${OPS}.spin`, '[60000]')).out.trim() as ExecutionId;

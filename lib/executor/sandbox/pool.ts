@@ -4,7 +4,7 @@
  * (which stops even an infinite loop) and replaced, and the attempt is reported as timed out.
  *
  * Invariants:
- *  1. One attempt runs per worker at a time (one more may wait behind it, handed over early); its
+ *  1. One attempt runs per worker at a time (more may wait behind it, handed over early); its
  *     output is attributed to that attempt only, and its time limit starts when it begins.
  *  2. Every attempt ends with exactly one AttemptResult: returned, trapped (including a worker that
  *     died), or timed out. Nothing a guest does can crash the executor.
@@ -39,15 +39,23 @@ interface Running {
   /** Started when the attempt begins in the worker (not while it waits behind another). */
   timer: NodeJS.Timeout | undefined;
   announceStart: boolean;
+  /** When it began (performance.now()), for the component's recent durations. */
+  beganAt?: number;
 }
 
 /** Loading a component into a fresh worker (compiling its core modules) is not part of an attempt's time. */
 const LOAD_TIMEOUT_MS = 60_000;
 /**
- * Attempts handed to one worker at a time: the one running and one waiting behind it, so the
- * worker starts the next without waiting for the executor's thread to hand it over.
+ * Attempts handed to one worker at a time: the one running and those waiting behind it, so the
+ * worker starts the next without waiting for the executor's thread to hand it over. Attempts of a
+ * component that runs short (its recent attempts under SHORT_MS) wait up to five deep: a fan-out of
+ * trivial activities otherwise leaves the workers idle between hand-offs. Others wait one deep, so
+ * a long attempt holds back at most one other (a timed-out worker's waiting attempts are queued
+ * again for the other workers).
  */
 const PIPELINE = 2;
+const PIPELINE_SHORT = 6;
+const SHORT_MS = 2;
 
 class Slot {
   readonly worker: Worker;
@@ -104,12 +112,27 @@ export class SandboxPool implements ActivityRunner {
     return d;
   }
 
+  /** By component: a moving average of its attempts' durations, from begin to result, in ms. */
+  private readonly recentMs = new Map<string, number>();
+  private depth(component: string): number {
+    const ms = this.recentMs.get(component);
+    return ms !== undefined && ms < SHORT_MS ? PIPELINE_SHORT : PIPELINE;
+  }
+
+  private measured(r: Running): void {
+    if (r.beganAt === undefined || r.announceStart) return; // loading is not the component's pace
+    const { component } = r.item.described;
+    const ms = performance.now() - r.beganAt;
+    const before = this.recentMs.get(component);
+    this.recentMs.set(component, before === undefined ? ms : before * 0.8 + ms * 0.2);
+  }
+
   /** A free worker, else a new one, else one running a single attempt of a component it has loaded. */
   private slotFor(component: string): Slot | undefined {
     let behind: Slot | undefined;
     for (const s of this.slots) {
       if (s.running.length === 0) return s;
-      if (!behind && s.running.length < PIPELINE && s.loaded.has(component) && s.running.every((r) => !r.announceStart)) behind = s;
+      if (!behind && s.running.length < this.depth(component) && s.loaded.has(component) && s.running.every((r) => !r.announceStart)) behind = s;
     }
     if (this.slots.size < this.size) return this.spawn();
     return behind;
@@ -138,6 +161,7 @@ export class SandboxPool implements ActivityRunner {
    * before starts at once (no `started` message); otherwise loading gets its own, longer limit.
    */
   private begin(slot: Slot, r: Running): void {
+    r.beganAt = performance.now();
     r.timer = r.announceStart
       ? setTimeout(() => this.kill(slot, { kind: 'trapped', reason: `the activity did not load within ${LOAD_TIMEOUT_MS} ms` }), LOAD_TIMEOUT_MS)
       : setTimeout(() => this.kill(slot, { kind: 'timed-out' }), r.item.limits.timeoutMs);
@@ -153,6 +177,7 @@ export class SandboxPool implements ActivityRunner {
         return;
       }
       s.running.shift();
+      this.measured(cur);
       if (s.running[0]) this.begin(s, s.running[0]);
       cur.item.done(m.result);
       this.pump();
@@ -169,6 +194,7 @@ export class SandboxPool implements ActivityRunner {
     this.queue.unshift(...waiting.map((w) => w.item));
     if (cur) {
       clearTimeout(cur.timer);
+      this.measured(cur);
       cur.item.done(result);
     }
     this.pump();
