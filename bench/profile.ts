@@ -55,10 +55,10 @@ async function main(): Promise<void> {
     if (!only || only === 'verify') {
       const dir = path.join(out, 'verify');
       mkdirSync(dir, { recursive: true });
-      const state = await replayState('wat', 100, 10);
+      const state = await replayState('wat', 1000, 10);
       try {
         const r = await obelisk(['verify', '--config', state.toml], { nodeArgs: ['--cpu-prof', '--cpu-prof-dir', dir] });
-        console.log(summariseFolder(dir, `obelisk verify, 100 WAT workflows of S(10): ${r.stdout.trim().split('\n').at(-1)} (${Math.round(r.ms)} ms start to exit under the profiler)`));
+        console.log(summariseFolder(dir, `obelisk verify, 1,000 WAT workflows of S(10): ${r.stdout.trim().split('\n').at(-1)} (${Math.round(r.ms)} ms start to exit under the profiler)`));
       } finally {
         state.remove();
       }
