@@ -9,7 +9,9 @@
  *    generator re-runnable: an instance carries, under RENEW, a function that resets the helpers'
  *    per-store bookkeeping and runs the generator again. What it returns is a new component
  *    instance: new core instances (fresh linear memory, globals and tables), new resource handle
- *    tables, the same import object. Callers renew only an instance whose last call ended cleanly.
+ *    tables, the same import object. Callers renew only an instance whose last call ended cleanly;
+ *    the instance also carries a function that drops the helpers' references to it (its memory), so
+ *    that only the renew function need be kept between runs.
  * 4. No JSPI: for every export the init generator tries `WebAssembly.promising(...)` and catches the
  *    TypeError Node 20 throws. V8 words that error by re-parsing the enclosing function, the whole
  *    generator: about 0.3 ms per instantiation of a small workflow. The patch calls a helper that
@@ -22,8 +24,9 @@
  *      reach (core instances, handle tables) is made by the generator, inside the patch.
  */
 
-/** The property of a (patched) instance that makes the next one; see renewInstance. */
-export const RENEW = Symbol.for('obelisk.renew');
+/** The properties of a (patched) instance that make the next one and let go of it; see takeRenewer. */
+const RENEW = Symbol.for('obelisk.renew');
+const RELEASE = Symbol.for('obelisk.release');
 
 const DEBUG_READ = 'if (!globalThis?.process?.env?.JCO_DEBUG) { return; }';
 const DEBUG_PRINT = /console\.error\("ERROR:", err\.toString\(\)\);/g;
@@ -60,6 +63,12 @@ const RESET = `
       STORE_ASYNC_STATE.pendingHostOperations = 0;
     }
     if (typeof CURRENT_TASK_MAY_BLOCK === 'object' && CURRENT_TASK_MAY_BLOCK) CURRENT_TASK_MAY_BLOCK.value = 0;
+    if (typeof dv !== 'undefined') dv = new DataView(new ArrayBuffer(0));
+  }
+  function _obeliskMark(instance) {
+    Object.defineProperty(instance, Symbol.for('obelisk.renew'), { value: _obeliskRenew });
+    Object.defineProperty(instance, Symbol.for('obelisk.release'), { value: _obeliskReset });
+    return instance;
   }
   function _obeliskRenew() {
     _obeliskReset();
@@ -69,8 +78,7 @@ const RESET = `
       ({ value, done } = g.next(value));
       if (value instanceof Promise) throw new Error('renewing a jco instance went asynchronous; instantiate it whole');
     }
-    Object.defineProperty(value, Symbol.for('obelisk.renew'), { value: _obeliskRenew });
-    return value;
+    return _obeliskMark(value);
   }`;
 
 const PROMISING = /WebAssembly\.promising\(/g;
@@ -108,16 +116,21 @@ function patchRenew(js: string): string | undefined {
     .replace(GEN_END, '};\n$1let gen = _obeliskInit();\n$1let promise, resolve, reject;')
     .replace(RETURN, () => `${RESET}
   const maybeSyncReturn = runNext(null);
-  if (!promise && maybeSyncReturn && typeof maybeSyncReturn === 'object') Object.defineProperty(maybeSyncReturn, Symbol.for('obelisk.renew'), { value: _obeliskRenew });
+  if (!promise && maybeSyncReturn && typeof maybeSyncReturn === 'object') _obeliskMark(maybeSyncReturn);
   return promise || maybeSyncReturn;`);
 }
 
 /**
- * A new instance of the same component, sharing `instance`'s glue helpers and import object
- * (invariant 2 of the banner), or undefined when its glue cannot renew. Call it only when
- * `instance`'s last call returned (a value or a component error), never after a trap.
+ * Makes new instances of `instance`'s component that share its glue helpers and import object
+ * (invariant 2 of the banner); undefined when its glue cannot renew. It first lets go of
+ * `instance`: the helpers keep no reference to its memory, so keeping the renewer does not keep
+ * the instance alive. Call it only when `instance`'s last call returned (a value or a component
+ * error), never after a trap, and not while the instance may still be called.
  */
-export function renewInstance<T extends object>(instance: T): T | undefined {
-  const renew = (instance as { [RENEW]?: () => T })[RENEW];
-  return renew?.();
+export function takeRenewer<T extends object>(instance: T): (() => T) | undefined {
+  const marked = instance as { [RENEW]?: () => T; [RELEASE]?: () => void };
+  const renew = marked[RENEW];
+  if (!renew) return undefined;
+  marked[RELEASE]?.();
+  return renew;
 }

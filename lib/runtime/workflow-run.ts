@@ -25,7 +25,7 @@ import { WorkflowContext, type Effect, type RecordedEvent, type TargetKind } fro
 import type { HistoryEvent } from '../model/events.js';
 import { buildImports, type ImportedInterface } from './host/imports.js';
 import type { HostDeps } from './host/workflow-support.js';
-import { renewInstance } from '../component/glue-patches.js';
+import { takeRenewer } from '../component/glue-patches.js';
 import { exportedFunction } from '../component/exports.js';
 import type { LogSink } from './host/log.js';
 import { isComponentError, type Targets, type ValueCodec } from './host/values.js';
@@ -66,26 +66,28 @@ export type RunResult = { events: HistoryEvent[]; effects: Effect[] } & (
   | { status: 'blocked'; joinSetId: JoinSetId; until?: number; waitingFor?: string[] }
 );
 
-/** An instance whose last call returned, and the HostDeps its import object reads. */
+/** The renewer of an instance whose last call returned, and the HostDeps its import object reads. */
 interface Renewable {
-  instance: Record<string, unknown>;
+  renew(): Record<string, unknown>;
   deps: HostDeps;
 }
 /** By component: taken by the next run (two runs at once never share one). */
 const renewable = new WeakMap<WorkflowComponent, Renewable>();
 
 /** A fresh instance for a run answered from `deps` (invariant 4). */
-async function freshInstance(req: RunRequest, deps: HostDeps): Promise<Renewable> {
+async function freshInstance(req: RunRequest, deps: HostDeps): Promise<{ instance: Record<string, unknown>; deps: HostDeps }> {
   const last = renewable.get(req.component);
   if (last && last.deps.targets === deps.targets && last.deps.codec === deps.codec) {
     renewable.delete(req.component);
-    const instance = renewInstance(last.instance);
-    if (instance) {
-      Object.assign(last.deps, deps);
-      return { instance, deps: last.deps };
-    }
+    Object.assign(last.deps, deps);
+    return { instance: last.renew(), deps: last.deps };
   }
   return { instance: await req.component.instantiate(buildImports(deps, req.component.imports)), deps };
+}
+
+function keepRenewer(component: WorkflowComponent, fresh: { instance: Record<string, unknown>; deps: HostDeps }): void {
+  const renew = takeRenewer(fresh.instance);
+  if (renew) renewable.set(component, { renew, deps: fresh.deps });
 }
 
 export async function runWorkflow(req: RunRequest): Promise<RunResult> {
@@ -108,7 +110,7 @@ export async function runWorkflow(req: RunRequest): Promise<RunResult> {
       if (!isComponentError(e)) throw e;
       result = { err: errJson(req, e.payload) };
     }
-    renewable.set(req.component, fresh); // the call returned: the next run may renew from it
+    keepRenewer(req.component, fresh); // the call returned: the next run may renew from it
     ctx.closeAll();
     ctx.assertHistoryConsumed();
     return done({ result });

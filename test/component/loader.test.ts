@@ -8,7 +8,7 @@ import { promisify } from 'node:util';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { type LoadedComponent, loadComponent, withUnversionedKeys } from '../../lib/component/loader.js';
 import { ConfigError } from '../../lib/model/errors.js';
-import { patchGlue, renewInstance } from '../../lib/component/glue-patches.js';
+import { patchGlue, takeRenewer } from '../../lib/component/glue-patches.js';
 import { compileLib } from './support/compile-lib.js';
 import { testComponents } from './support/test-components.js';
 
@@ -203,10 +203,10 @@ describe('renewing an instance (glue-patches.ts, patch 3)', () => {
     const first = hog.instantiateSync({});
     const grow = (i: typeof first) => i[HOG]!.grow!(2);
     expect([grow(first), grow(first)]).toEqual([2, 4]); // one instance keeps its memory
-    const renewed = renewInstance(first)!;
+    const renewed = takeRenewer(first)!();
     expect(renewed).toBeDefined();
     expect([grow(renewed), grow(renewed)]).toEqual([2, 4]); // a renewed one starts from scratch
-    expect(grow(renewInstance(renewed)!)).toBe(2); // and renews again
+    expect(grow(takeRenewer(renewed)!())).toBe(2); // and renews again
   });
 
   it('replays a workflow with resources exactly as a fresh instance does, including after an err', async () => {
@@ -227,7 +227,7 @@ describe('renewing an instance (glue-patches.ts, patch 3)', () => {
       trace(source, host, opts);
       host.calls.length = 0;
       host.created.length = 0;
-      expect(trace(renewInstance(source)!, host, opts)).toEqual(fresh);
+      expect(trace(takeRenewer(source)!(), host, opts)).toEqual(fresh);
     }
   });
 
@@ -238,7 +238,7 @@ describe('renewing an instance (glue-patches.ts, patch 3)', () => {
     }
     const plain = 'export function instantiate() { return {}; }';
     expect(patchGlue(plain)).toEqual({ js: plain, debugReadsPatched: 0, renewable: false, promisingPatched: 0 });
-    expect(renewInstance({})).toBeUndefined();
+    expect(takeRenewer({})).toBeUndefined();
   });
 });
 

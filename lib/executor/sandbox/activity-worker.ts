@@ -12,7 +12,7 @@
  */
 import { parentPort } from 'node:worker_threads';
 import { loadComponent } from '../../component/loader.js';
-import { renewInstance } from '../../component/glue-patches.js';
+import { takeRenewer } from '../../component/glue-patches.js';
 import { jcoCodec } from '../../runtime/host/values.js';
 import { callExport } from '../activity-runner.js';
 import { activityWasi, setActivityEnv } from './wasi.js';
@@ -31,16 +31,20 @@ interface Prepared {
 /** The instance made ahead for the next attempt of `key` (undefined inside when making it failed). */
 let ahead: { key: string; prepared: Promise<Prepared | undefined> } | undefined;
 
-/** By key: the instance whose attempt returned last, to renew the next one from. */
-const renewFrom = new Map<string, Prepared>();
+/** By key: the renewer of the instance whose attempt returned last, and the trace list its imports write to. */
+const renewers = new Map<string, { renew: () => Record<string, unknown>; traces: HttpTrace[] }>();
+
+function keepRenewer(key: string, p: Prepared): void {
+  const renew = takeRenewer(p.instance);
+  if (renew) renewers.set(key, { renew, traces: p.traces });
+}
 
 async function prepare(key: string, spec: AttemptSpec): Promise<Prepared> {
-  const last = renewFrom.get(key);
+  const last = renewers.get(key);
   if (last) {
-    renewFrom.delete(key);
-    // Its imports write HTTP traces to last.traces, emptied when its attempt ended.
-    const instance = renewInstance(last.instance);
-    if (instance) return { instance, traces: last.traces };
+    renewers.delete(key);
+    // Its imports write HTTP traces to last.traces, emptied when the attempt before ended.
+    return { instance: last.renew(), traces: last.traces };
   }
   const traces: HttpTrace[] = [];
   const loaded = await loadComponent(spec.location, { cacheDir: spec.cacheDir, expectedDigest: spec.digest, memoryLimitBytes: spec.memoryLimitBytes });
@@ -71,7 +75,7 @@ async function attempt(m: ToSandbox): Promise<void> {
   if (job.spec) specs.set(job.key, job.spec);
   const spec = specs.get(job.key)!;
   const made = ahead ? await ahead.prepared : undefined;
-  if (made && ahead!.key !== job.key) renewFrom.set(ahead!.key, made); // never called: a clean source
+  if (made && ahead!.key !== job.key) keepRenewer(ahead!.key, made); // never called: a clean source
   const mine = ahead?.key === job.key ? made : undefined;
   ahead = undefined;
   let result: AttemptResult;
@@ -94,7 +98,7 @@ async function attempt(m: ToSandbox): Promise<void> {
     result = { ...result, httpTraces: [...prepared.traces] };
     prepared.traces.length = 0;
   }
-  if (prepared && result.kind === 'returned') renewFrom.set(job.key, prepared);
+  if (prepared && result.kind === 'returned') keepRenewer(job.key, prepared);
   parentPort!.postMessage({ type: 'result', result } satisfies FromSandbox);
   ahead = { key: job.key, prepared: prepare(job.key, spec).catch(() => undefined) };
 }
