@@ -21,7 +21,8 @@
  *   1. Each patch is applied only where its pattern is found; the counts are recorded, and a glue
  *      without the renew patch still works (instantiated whole every time).
  *   2. A renewed instance shares no guest state with the one it came from: everything the guest can
- *      reach (core instances, handle tables) is made by the generator, inside the patch.
+ *      reach (core instances, handle tables, resource finalizers) is made by the generator; a glue
+ *      that declares any of it before the generator is not made renewable.
  */
 
 /** The properties of a (patched) instance that make the next one and let go of it; see takeRenewer. */
@@ -34,6 +35,8 @@ const DEBUG_PRINT = /console\.error\("ERROR:", err\.toString\(\)\);/g;
 const GEN_START = 'let gen= (function* _initGenerator () {';
 const GEN_END = /\}\)\(\);\n(\s*)let promise, resolve, reject;/;
 const RETURN = /const maybeSyncReturn = runNext\(null\);\n\s*return promise \|\| maybeSyncReturn;/;
+/** Guest-reachable state jco declares per instance; renewable only if all of it is inside the generator. */
+const PER_INSTANCE = /\b(handleTable|captureTable|captureCnt|finalizationRegistry)\d+\s*=/;
 
 /**
  * The helpers' state that one instance's calls leave behind (jco 1.35 names): cleared before a
@@ -110,7 +113,10 @@ export function patchGlue(js: string): PatchedGlue {
 }
 
 function patchRenew(js: string): string | undefined {
-  if (js.split(GEN_START).length !== 2 || !GEN_END.test(js) || !RETURN.test(js)) return undefined;
+  const parts = js.split(GEN_START);
+  if (parts.length !== 2 || !GEN_END.test(js) || !RETURN.test(js)) return undefined;
+  if (PER_INSTANCE.test(parts[0]!)) return undefined; // invariant 2: it would be shared
+
   return js
     .replace(GEN_START, 'const _obeliskInit = function* _initGenerator () {')
     .replace(GEN_END, '};\n$1let gen = _obeliskInit();\n$1let promise, resolve, reject;')

@@ -21,7 +21,7 @@ import { jcoVersion } from './tool-versions.js';
 import { type ComponentTypes, readComponentTypes } from './types-reader.js';
 
 /** Bump when the entry layout, the patches or the types model change. */
-export const CACHE_FORMAT = 'obelisk-transpiled-4';
+export const CACHE_FORMAT = 'obelisk-transpiled-5';
 export const JS_FILE = 'component.js';
 
 export interface CacheMeta {

@@ -231,11 +231,32 @@ describe('renewing an instance (glue-patches.ts, patch 3)', () => {
     }
   });
 
-  it('every test component built here can be renewed; a glue without the pattern cannot', () => {
+  it('every test component built here can be renewed; a glue without the pattern, or with guest state outside the generator, cannot', async () => {
     for (const c of [activity, workflow]) {
       const meta = JSON.parse(readFileSync(path.join(path.dirname(c.gluePath), 'meta.json'), 'utf8')) as { renewable: boolean };
       expect(meta.renewable).toBe(true);
     }
+    // jco's shape in small: helpers, then the init generator, then the synchronous return.
+    const glue = (helpers: string) => `export function instantiate() {
+  ${helpers}
+  let gen= (function* _initGenerator () {
+    const memory = { grown: 0 };
+    return { memory };
+  })();
+  let promise, resolve, reject;
+  function runNext(value) { let done; ({ value, done } = gen.next(value)); return value; }
+  const maybeSyncReturn = runNext(null);
+  return promise || maybeSyncReturn;
+}`;
+    const patched = patchGlue(glue('const ASYNC_STATE = new Map();'));
+    expect(patched.renewable).toBe(true);
+    const mod = (await import(`data:text/javascript,${encodeURIComponent(patched.js)}`)) as { instantiate(): { memory: { grown: number } } };
+    const first = mod.instantiate();
+    first.memory.grown = 5;
+    const next = takeRenewer(first)!();
+    expect(next.memory).toEqual({ grown: 0 }); // made again by the generator, not shared
+    // A handle table made outside the generator would be shared by every renewed instance.
+    expect(patchGlue(glue('const handleTable0 = [1, 0];')).renewable).toBe(false);
     const plain = 'export function instantiate() { return {}; }';
     expect(patchGlue(plain)).toEqual({ js: plain, debugReadsPatched: 0, renewable: false, promisingPatched: 0 });
     expect(takeRenewer({})).toBeUndefined();
