@@ -4,7 +4,7 @@
  * profile: the main thread, the workflow workers, the activity workers), then summarised by
  * bench/profile-summary.ts. Also an idle `obelisk tick` and `obelisk verify` over finished
  * workflows, whose targets are latency and replay speed.
- *   npm run build && node dist/bench/profile.js [--n 1000] [--only S|F|tick|verify]
+ *   npm run build && node dist/bench/profile.js [--n 1000] [--only S|F|tick|verify] [--verify-n 1000]
  * Writes bench/results/profile-<timestamp>/<workload>/*.cpuprofile and summary.txt, prints the summaries.
  */
 import { mkdirSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
@@ -27,6 +27,7 @@ async function main(): Promise<void> {
   const argv = process.argv.slice(2);
   const n = argv.includes('--n') ? Number(argv[argv.indexOf('--n') + 1]) : 1000;
   const only = argv.includes('--only') ? argv[argv.indexOf('--only') + 1] : undefined;
+  const verifyN = argv.includes('--verify-n') ? Number(argv[argv.indexOf('--verify-n') + 1]) : 1000;
   const stamp = new Date().toISOString().replace(/[-:]/g, '').replace(/\.\d+Z$/, 'Z');
   const out = path.join(ROOT, 'bench', 'results', `profile-${stamp}`);
   const code = snapshotCode();
@@ -55,10 +56,10 @@ async function main(): Promise<void> {
     if (!only || only === 'verify') {
       const dir = path.join(out, 'verify');
       mkdirSync(dir, { recursive: true });
-      const state = await replayState('wat', 1000, 10);
+      const state = await replayState('wat', verifyN, 10);
       try {
         const r = await obelisk(['verify', '--config', state.toml], { nodeArgs: ['--cpu-prof', '--cpu-prof-dir', dir] });
-        console.log(summariseFolder(dir, `obelisk verify, 1,000 WAT workflows of S(10): ${r.stdout.trim().split('\n').at(-1)} (${Math.round(r.ms)} ms start to exit under the profiler)`));
+        console.log(summariseFolder(dir, `obelisk verify, ${verifyN} WAT workflows of S(10): ${r.stdout.trim().split('\n').at(-1)} (${Math.round(r.ms)} ms start to exit under the profiler)`));
       } finally {
         state.remove();
       }
