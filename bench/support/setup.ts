@@ -72,38 +72,12 @@ export interface BenchDir {
 export function tomlFor(components: Components, durability: Durability, stateDir?: string): string {
   const state = stateDir === undefined ? '"${OBELISK_TOML_DIR}/state"' : JSON.stringify(stateDir);
   const head = `cache_dir = ${JSON.stringify(path.join(ROOT, '.cache'))}\nstate_dir = ${state}\ndurability = "${durability}"\n[tick]\nmax_duration.seconds = 600\n`;
-  if (components === 'wat') {
-    return `${head}
-[[activity_wasm]]
-name = "fibo_activity"
-location = ${JSON.stringify(path.join(BUILT, 'fibo_activity.wasm'))}
-max_retries = 0
-exec.lock_expiry.seconds = 60
-
-[[workflow]]
-name = "fibo_workflow"
-location = ${JSON.stringify(path.join(BUILT, 'fibo_workflow.wasm'))}
-join_next_blocking_strategy = "await"
-exec.lock_expiry.seconds = 10
-`;
-  }
-  return `${head}
-[[workflow]]
-name = "script"
-location = ${JSON.stringify(path.join(BUILT, 'script_workflow.wasm'))}
-join_next_blocking_strategy = "await"
-exec.lock_expiry.seconds = 10
-
-[[activity_wasm]]
-name = "ops"
-location = ${JSON.stringify(path.join(BUILT, 'test_activity.wasm'))}
-max_retries = 0
-exec.lock_expiry.seconds = 60
-
-[[activity_stub]]
-name = "stub"
-location = ${JSON.stringify(path.join(BUILT, 'stub_activity.wasm'))}
-`;
+  const table = (kind: string, name: string, file: string, settings: string) =>
+    `\n[[${kind}]]\nname = "${name}"\nlocation = ${JSON.stringify(path.join(BUILT, file))}\n${settings}`;
+  const activity = (name: string, file: string) => table('activity_wasm', name, file, 'max_retries = 0\nexec.lock_expiry.seconds = 60\n');
+  const workflow = (name: string, file: string) => table('workflow', name, file, 'join_next_blocking_strategy = "await"\nexec.lock_expiry.seconds = 10\n');
+  if (components === 'wat') return head + activity('fibo_activity', 'fibo_activity.wasm') + workflow('fibo_workflow', 'fibo_workflow.wasm');
+  return head + workflow('script', 'script_workflow.wasm') + activity('ops', 'test_activity.wasm') + table('activity_stub', 'stub', 'stub_activity.wasm', '');
 }
 
 /** A temporary folder with an obelisk.toml; its state is `state/` inside it unless `stateDir` names another. */

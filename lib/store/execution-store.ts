@@ -357,7 +357,7 @@ export class ExecutionStore {
       yield id;
       if (opts.inline && this.fs.stat(join(this.root, EXECUTIONS, name, CHILDREN)) !== null) {
         for (const child of this.children.read(executionPaths(this.root, id), id).logs.keys()) {
-          if (this.fs.stat(executionPaths(this.root, child).log) === null) yield child;
+          if (!this.hasLog(child)) yield child;
         }
       }
     }
@@ -404,7 +404,7 @@ export class ExecutionStore {
     if (this.fs.stat(paths.children) === null) return;
     for (const [child, log] of this.children.read(paths, id).logs) {
       if (log.at(-1)?.type === 'finished') continue;
-      if (this.fs.stat(executionPaths(this.root, child).log) !== null) continue;
+      if (this.hasLog(child)) continue;
       await this.create(child, log[0] as Created, log.slice(1), { fromInline: true });
     }
   }
