@@ -10,7 +10,21 @@ export interface Random {
   bytes(n: number): Uint8Array;
 }
 
-export const systemRandom: Random = { bytes: (n) => randomBytes(n) };
+/** Bytes drawn from the OS a page at a time: one system call per few hundred ids, not one per id. */
+const POOL_BYTES = 4096;
+let pool = new Uint8Array(0);
+let used = 0;
+export const systemRandom: Random = {
+  bytes(n) {
+    if (n > POOL_BYTES / 4) return randomBytes(n);
+    if (used + n > pool.length) {
+      pool = randomBytes(POOL_BYTES);
+      used = 0;
+    }
+    used += n;
+    return pool.slice(used - n, used);
+  },
+};
 
 /** A deterministic generator: SHA-256 in counter mode over a seed. Not for secrets; for replay. */
 export class SeededRandom implements Random {

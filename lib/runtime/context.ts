@@ -68,6 +68,10 @@ export type JoinNextResult = { response: Response } | { outcome: 'pending' | 'al
 function responseIdOf(msg: Response): string {
   return msg.type === 'child-finished' ? msg.child_execution_id : msg.delay_id;
 }
+/** Arrival order: by time, then by id (the inbox's order). */
+function arrivalOrder(a: Response, b: Response): number {
+  return a.at < b.at ? -1 : a.at > b.at ? 1 : responseIdOf(a) < responseIdOf(b) ? -1 : 1;
+}
 function responseRef(msg: Response): ResponseRef {
   return msg.type === 'child-finished' ? { execution_id: msg.child_execution_id } : { delay_id: msg.delay_id };
 }
@@ -81,6 +85,8 @@ export class WorkflowContext {
   private readonly joinSets = new Map<JoinSetId, JoinSetState>();
   private readonly responses = new Map<string, Response>();
   private arrival: Response[] = [];
+  /** Delays submitted and not consumed (a dropped one stays: closing a join set consumes nothing). */
+  private readonly delays = new Map<string, { joinSetId: JoinSetId; id: string; expiresAt: string }>();
   private readonly processed = new Map<string, Response>();
   private readonly stubbed = new Map<string, string>();
   private timeMs: number;
@@ -124,7 +130,6 @@ export class WorkflowContext {
 
   /** Makes responses available (from the inbox at start, or arriving while the instance is hot). */
   addResponses(messages: InboxMessage[]): void {
-    let added = false;
     for (const m of messages) {
       if (m.type === 'cancel-requested') {
         this.cancelRequested = true;
@@ -133,10 +138,11 @@ export class WorkflowContext {
       const id = responseIdOf(m);
       if (this.responses.has(id)) continue;
       this.responses.set(id, m);
-      this.arrival.push(m);
-      added = true;
+      // Kept in arrival order; a response usually arrives last, so the search from the end is short.
+      let i = this.arrival.length;
+      while (i > 0 && arrivalOrder(m, this.arrival[i - 1]!) < 0) i--;
+      this.arrival.splice(i, 0, m);
     }
-    if (added) this.arrival.sort((a, b) => (a.at < b.at ? -1 : a.at > b.at ? 1 : responseIdOf(a) < responseIdOf(b) ? -1 : 1));
   }
 
   /** Drains what must be persisted: effects first, then events (invariant 2). */
@@ -179,7 +185,7 @@ export class WorkflowContext {
       type: 'child-requested', at: '', join_set_id: joinSetId, child_execution_id: id, ffqn, params, ...bt(backtrace),
     }, []);
     if (isNew) this.effects.push({ type: 'create-child', id, ffqn, params, joinSetId });
-    js.submissions.push({ kind: 'child', id, ffqn });
+    js.add({ kind: 'child', id, ffqn });
     return id;
   }
 
@@ -191,35 +197,20 @@ export class WorkflowContext {
       type: 'delay-requested', at: '', join_set_id: joinSetId, delay_id: id, expires_at: expiresAt, schedule_at: scheduleAt, ...bt(backtrace),
     }, ['expires_at']);
     const recorded = event.type === 'delay-requested' ? event.expires_at : expiresAt;
-    js.submissions.push({ kind: 'delay', id, expiresAt: recorded });
+    js.add({ kind: 'delay', id, expiresAt: recorded });
+    this.delays.set(id, { joinSetId, id, expiresAt: recorded });
     return { id, expiresAt: parseIsoTime(recorded) };
   }
 
   /** The earliest expiry among delays not yet answered, across all join sets (the run's wake-up time). */
   nextDelayExpiry(): number | undefined {
     let min: number | undefined;
-    for (const js of this.joinSets.values()) {
-      for (const s of js.unconsumed()) {
-        if (s.kind === 'delay' && !this.responses.has(s.id)) {
-          const t = parseIsoTime(s.expiresAt);
-          if (min === undefined || t < min) min = t;
-        }
-      }
+    for (const d of this.delays.values()) {
+      if (this.responses.has(d.id)) continue;
+      const t = parseIsoTime(d.expiresAt);
+      if (min === undefined || t < min) min = t;
     }
     return min;
-  }
-
-  /** Delays whose time has come but whose response is not in yet (the executor delivers them). */
-  dueDelays(nowMs: number): { joinSetId: JoinSetId; id: string; expiresAt: string }[] {
-    const out: { joinSetId: JoinSetId; id: string; expiresAt: string }[] = [];
-    for (const js of this.joinSets.values()) {
-      for (const s of js.unconsumed()) {
-        if (s.kind === 'delay' && !this.responses.has(s.id) && parseIsoTime(s.expiresAt) <= nowMs) {
-          out.push({ joinSetId: js.id, id: s.id, expiresAt: s.expiresAt });
-        }
-      }
-    }
-    return out;
   }
 
   joinNext(joinSetId: JoinSetId, mode: 'blocking' | 'try', backtrace?: Backtrace, closing = false): JoinNextResult {
@@ -240,14 +231,14 @@ export class WorkflowContext {
       return { response: msg };
     }
     for (;;) {
-      const msg = this.arrival.find((m) => !js.consumed.has(responseIdOf(m)) && js.owns(responseIdOf(m)));
+      const msg = this.nextArrived(js);
       if (msg) {
         this.step({ ...base, response: responseRef(msg), ...bt(backtrace) }, []);
         this.consume(js, msg);
         return { response: msg };
       }
-      if (js.unconsumed().length === 0 || mode === 'try') {
-        const outcome = js.unconsumed().length === 0 ? 'all-processed' : 'pending';
+      if (js.open === 0 || mode === 'try') {
+        const outcome = js.open === 0 ? 'all-processed' : 'pending';
         this.step({ ...base, outcome, ...bt(backtrace) }, []);
         return { outcome };
       }
@@ -255,9 +246,24 @@ export class WorkflowContext {
     }
   }
 
+  /** The earliest-arrived response of `js` not consumed yet, looked for in the smaller of its submissions and all arrivals. */
+  private nextArrived(js: JoinSetState): Response | undefined {
+    if (js.submissions.length >= this.arrival.length) {
+      return this.arrival.find((m) => !js.consumed.has(responseIdOf(m)) && js.owns(responseIdOf(m)));
+    }
+    let first: Response | undefined;
+    for (const s of js.submissions) {
+      if (js.consumed.has(s.id)) continue;
+      const r = this.responses.get(s.id);
+      if (r && (!first || arrivalOrder(r, first) < 0)) first = r;
+    }
+    return first;
+  }
+
   private consume(js: JoinSetState, msg: Response): void {
     const id = responseIdOf(msg);
     js.consumed.add(id);
+    this.delays.delete(id);
     this.processed.set(id, msg);
   }
 

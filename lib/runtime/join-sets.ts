@@ -11,6 +11,7 @@ export type Submission =
 export class JoinSetState {
   readonly submissions: Submission[] = [];
   readonly consumed = new Set<string>();
+  private readonly ids = new Set<string>();
   closed = false;
 
   constructor(readonly id: JoinSetId) {}
@@ -20,12 +21,22 @@ export class JoinSetState {
     return this.submissions.length + 1;
   }
 
+  add(s: Submission): void {
+    this.submissions.push(s);
+    this.ids.add(s.id);
+  }
+
+  /** How many submissions have no consumed response yet (a consumed id is always a submission's). */
+  get open(): number {
+    return this.submissions.length - this.consumed.size;
+  }
+
   /** Submissions whose response has not been consumed yet. */
   unconsumed(): Submission[] {
     return this.submissions.filter((s) => !this.consumed.has(s.id));
   }
 
   owns(responseId: string): boolean {
-    return this.submissions.some((s) => s.id === responseId);
+    return this.ids.has(responseId);
   }
 }

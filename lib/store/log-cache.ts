@@ -22,8 +22,11 @@ export interface LogRead {
 
 interface Entry {
   identity: string;
+  /** Bytes covered: parsed events and the appended bytes not parsed yet. */
   length: number;
   events: LogEvent[];
+  /** Lines this process appended, parsed only when the log is next read (most are never read back). */
+  unparsed: Buffer[];
 }
 
 export class LogCache {
@@ -49,6 +52,7 @@ export class LogCache {
       got = readFrom(0);
       if (got === null) return null;
     }
+    if (prefix) this.catchUp(path, prefix);
     const tail = parseLog(got.bytes, path, (prefix?.events.length ?? 0) + 1);
     let entry: Entry;
     if (prefix) {
@@ -58,7 +62,7 @@ export class LogCache {
       entry = prefix;
     } else {
       this.drop(path);
-      entry = { identity: got.identity, length: tail.length, events: tail.events };
+      entry = { identity: got.identity, length: tail.length, events: tail.events, unparsed: [] };
       this.total += entry.events.length;
     }
     this.touch(path, entry);
@@ -67,17 +71,23 @@ export class LogCache {
 
   /**
    * Records lines this process appended at `from`, if the entry ends exactly there. They are
-   * parsed back from the bytes written, so the cache holds what a fresh read would return
-   * (not the caller's objects, which may hold undefined keys or bigints for small numbers).
+   * parsed back from the bytes written when the log is next read, so the cache holds what a fresh
+   * read would return (not the caller's objects, which may hold undefined keys or bigints for
+   * small numbers).
    */
   appended(path: string, identity: string, from: number, data: Buffer): void {
     const e = this.entries.get(path);
     if (!e || e.identity !== identity || e.length !== from) return;
-    const { events } = parseLog(data, path, e.events.length + 1);
-    for (const ev of events) e.events.push(ev);
+    e.unparsed.push(data);
     e.length = from + data.length;
+  }
+
+  private catchUp(path: string, e: Entry): void {
+    if (e.unparsed.length === 0) return;
+    const { events } = parseLog(e.unparsed.length === 1 ? e.unparsed[0]! : Buffer.concat(e.unparsed), path, e.events.length + 1);
+    e.unparsed = [];
+    for (const ev of events) e.events.push(ev);
     this.total += events.length;
-    this.touch(path, e);
   }
 
   drop(path: string): void {
