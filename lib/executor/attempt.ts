@@ -7,7 +7,7 @@ import type { HttpTrace } from '../model/events.js';
 import type { JsonValue } from '../model/json.js';
 import type { ActivityRunner } from './activity-runner.js';
 import type { CatalogEntry } from './catalog.js';
-import { decide, type Decision } from './retry.js';
+import { decide, type AttemptResult, type Decision } from './retry.js';
 
 export type OutputTarget = 'none' | 'stdout' | 'stderr' | 'db';
 
@@ -20,13 +20,29 @@ export interface AttemptOutcome {
 }
 
 export async function runAttempt(activities: ActivityRunner, entry: CatalogEntry, params: JsonValue[], failuresSoFar: number, forward: Forward): Promise<AttemptOutcome> {
-  const cfg = entry.component.config;
-  if (cfg.kind !== 'activity_wasm') throw new Error(`not an activity: ${entry.ffqn}`);
+  const cfg = activityConfig(entry);
+  const out = routeOutput(entry, forward);
+  const result = await activities.run(entry, params, { timeoutMs: cfg.exec.lockExpiryMs, output: out.write });
+  out.end();
+  return decideAttempt(entry, result, failuresSoFar);
+}
+
+/** What follows an attempt that ended with `result` (retry.ts), and its HTTP traces as a log event carries them. */
+export function decideAttempt(entry: CatalogEntry, result: AttemptResult, failuresSoFar: number): AttemptOutcome {
+  const err = entry.fn.result?.kind === 'result' ? entry.fn.result.err : null;
+  return {
+    decision: decide(result, failuresSoFar, activityConfig(entry), err?.kind === 'variant'),
+    traces: result.httpTraces?.length ? { http_traces: result.httpTraces } : {},
+  };
+}
+
+/** Routes an attempt's output as the component says; stored output (`db`) goes as whole lines, the rest at end(). */
+export function routeOutput(entry: CatalogEntry, forward: Forward): { write(stream: 'stdout' | 'stderr', text: string): void; end(): void } {
+  const cfg = activityConfig(entry);
   const lines = { stdout: '', stderr: '' };
   const target = (stream: 'stdout' | 'stderr') => (stream === 'stdout' ? cfg.forwardStdout : cfg.forwardStderr);
-  const result = await activities.run(entry, params, {
-    timeoutMs: cfg.exec.lockExpiryMs,
-    output: (stream, text) => {
+  return {
+    write(stream, text) {
       // Stored output is whole lines (the guest's writes arrive in arbitrary chunks).
       if (target(stream) !== 'db') return forward(stream, target(stream), text);
       lines[stream] += text;
@@ -36,11 +52,14 @@ export async function runAttempt(activities: ActivityRunner, entry: CatalogEntry
         lines[stream] = lines[stream].slice(nl + 1);
       }
     },
-  });
-  for (const stream of ['stdout', 'stderr'] as const) if (lines[stream]) forward(stream, 'db', lines[stream]);
-  const err = entry.fn.result?.kind === 'result' ? entry.fn.result.err : null;
-  return {
-    decision: decide(result, failuresSoFar, cfg, err?.kind === 'variant'),
-    traces: result.httpTraces?.length ? { http_traces: result.httpTraces } : {},
+    end() {
+      for (const stream of ['stdout', 'stderr'] as const) if (lines[stream]) forward(stream, 'db', lines[stream]);
+    },
   };
+}
+
+function activityConfig(entry: CatalogEntry): Extract<CatalogEntry['component']['config'], { kind: 'activity_wasm' }> {
+  const cfg = entry.component.config;
+  if (cfg.kind !== 'activity_wasm') throw new Error(`not an activity: ${entry.ffqn}`);
+  return cfg;
 }

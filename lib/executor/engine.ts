@@ -25,7 +25,7 @@ import type { ExecutionStore, Lease } from '../store/index.js';
 import type { Effect } from '../runtime/context.js';
 import { runWorkflow, SuspendSignal, type RunResult } from '../runtime/workflow-run.js';
 import type { RecordedEvent } from '../runtime/context.js';
-import type { HotWorkflowPool } from '../runtime/hot/hot-workflow.js';
+import type { HotRun, HotWorkflowPool } from '../runtime/hot/hot-workflow.js';
 import type { HotRunRequest } from '../runtime/hot/protocol.js';
 import { HotWaits, messageKey } from './hot-waits.js';
 import { Signal } from './signal.js';
@@ -34,7 +34,9 @@ import type { LogSink } from '../runtime/host/log.js';
 import type { Catalog, CatalogEntry } from './catalog.js';
 import type { ActivityRunner } from './activity-runner.js';
 import { runAttempt, type OutputTarget } from './attempt.js';
-import { InlineChildren } from './inline-children.js';
+import { InlineChildren, type Begun } from './inline-children.js';
+import { inThreadSpecs } from './sandbox/eligible.js';
+import type { InThreadData, InThreadReport } from './sandbox/protocol.js';
 
 export interface EngineDeps {
   store: ExecutionStore;
@@ -54,6 +56,12 @@ export interface EngineDeps {
    * parent's children.jsonl (inline-children.ts). Default true; false gives every child a folder.
    */
   inlineActivities?: boolean;
+  /**
+   * An inline child that its hot parent waits for alone runs in the parent's workflow worker, in
+   * its thread (sandbox/in-thread.ts), when its activity is eligible (inThreadEligible). Needs a
+   * `hot` pool started with the executor's entry (sandbox/workflow-entry.ts). Default false.
+   */
+  inThreadAttempts?: boolean;
   /** Where workflow log lines and captured output go (outside the history). */
   logSink?: (id: ExecutionId) => LogSink;
 }
@@ -231,6 +239,8 @@ export class Engine {
       ifc: entry.ifc, fn: entry.fn, targets: this.targets(),
       ...(this.deps.simulatedClock ? { fixedNowMs: clock.now() } : {}),
     };
+    const inThread = this.deps.inThreadAttempts && this.deps.inlineActivities !== false ? this.inThreadOf(entry) : undefined;
+    if (inThread) request.inThread = inThread.data;
     const log = this.deps.logSink?.(id);
     const inline = this.deps.inlineActivities === false ? undefined : new InlineChildren({
       store: this.deps.store, catalog: this.deps.catalog, clock, random: this.deps.random, activities: this.deps.activities, hotWaits: this.hotWaits,
@@ -241,6 +251,36 @@ export class Engine {
       },
     }, lease, leaseMs);
     this.hotWaits.started(id);
+    // Parks the run until a response comes, or until the lease would run out.
+    const park = async (hotRun: HotRun, until: number | undefined): Promise<void> => {
+      // Responses delivered in this process while the workflow ran were buffered: park offers them.
+      const wait = this.hotWaits.park(id, hotRun, seen);
+      this.workSignal.notify();
+      if (wait.settled) return; // resumed at once from the buffer: nothing to wait for
+      // Give the lease back before it runs out, unless inline children run (their answer is near, and they keep it renewed).
+      const giveBack = (): void => {
+        if (inline?.running) wait.timers.push(setTimeout(giveBack, Math.max(1, leaseMs * 0.8)).unref());
+        else this.hotWaits.interrupt(id);
+      };
+      wait.timers.push(setTimeout(giveBack, Math.max(1, leaseMs * 0.8)).unref());
+      // Delays coming due, and responses written by other processes, are looked for on the disk.
+      const check = async () => {
+        const inbox = await lease.readInbox();
+        const due = await this.deliverDueDelays(id, events, inbox);
+        this.hotWaits.offer(id, [...inbox, ...due], clock.now());
+      };
+      const checkLater = (ms: number) => setTimeout(() => void check().catch(() => this.hotWaits.interrupt(id)), ms).unref();
+      if (until !== undefined) wait.timers.push(checkLater(Math.max(0, until - clock.now())));
+      wait.timers.push(setInterval(() => void check().catch(() => this.hotWaits.interrupt(id)), 100).unref());
+      if (until !== undefined && until <= clock.now()) await check();
+    };
+    // Nothing may have been parked (an append failed, e.g. the lease was taken over): end the run
+    // itself, or the worker would wait for an answer forever.
+    const endWait = (hotRun: HotRun) => () => {
+      this.hotWaits.interrupt(id);
+      hotRun.interrupt();
+    };
+    let until: number | undefined;
     let run: RunResult;
     try {
       run = await this.deps.hot!.run(request, {
@@ -254,44 +294,76 @@ export class Engine {
           const begun = inline?.begin(children);
           const lines = begun?.lines ?? [];
           if (m.events.length || lines.length) await lease.appendChildren(lines, m.events);
-          begun?.start();
+          const here = inThread && begun ? this.inThreadChild(id, inline!, begun.begun, m.joinSetId, inThread.ffqns) : undefined;
+          if (!here) begun?.start();
           events.push(...m.events);
           if (m.effects.length) this.workSignal.notify();
           // Renew only when the lease is half spent: each renewal is a `locked` line in the log.
           if (lease.expiresAtMs - clock.now() < leaseMs / 2) await lease.renew(leaseMs);
-          // Responses delivered in this process while the workflow ran were buffered: park offers them.
-          const wait = this.hotWaits.park(id, hotRun, seen);
-          this.workSignal.notify();
-          if (wait.settled) return; // resumed at once from the buffer: nothing to wait for
-          // Give the lease back before it runs out, unless inline children run (their answer is near, and they keep it renewed).
-          const giveBack = (): void => {
-            if (inline?.running) wait.timers.push(setTimeout(giveBack, Math.max(1, leaseMs * 0.8)).unref());
-            else this.hotWaits.interrupt(id);
-          };
-          wait.timers.push(setTimeout(giveBack, Math.max(1, leaseMs * 0.8)).unref());
-          // Delays coming due, and responses written by other processes, are looked for on the disk.
-          const check = async () => {
-            const inbox = await lease.readInbox();
-            const due = await this.deliverDueDelays(id, events, inbox);
-            this.hotWaits.offer(id, [...inbox, ...due], clock.now());
-          };
-          const checkLater = (ms: number) => setTimeout(() => void check().catch(() => this.hotWaits.interrupt(id)), ms).unref();
-          if (m.until !== undefined) wait.timers.push(checkLater(Math.max(0, m.until - clock.now())));
-          wait.timers.push(setInterval(() => void check().catch(() => this.hotWaits.interrupt(id)), 100).unref());
-          if (m.until !== undefined && m.until <= clock.now()) await check();
-        }).catch(() => {
-          // Nothing may have been parked (the append failed, e.g. the lease was taken over): end
-          // the run itself, or the worker would wait for an answer forever.
-          this.hotWaits.interrupt(id);
-          hotRun.interrupt();
-        });
+          until = m.until;
+          if (!here) return park(hotRun, until);
+          // The workflow's worker runs the child's attempt and goes on; past the time limit it is
+          // terminated and the run ends blocked, as if interrupted (it replays when due again).
+          const before = hotRun.attemptsEnded();
+          const job = inline!.startInThread(here, {
+            ended: () => hotRun.attemptsEnded() > before,
+            abort: () => {
+              // An activity that ran past its limit here runs in the pool from now on: a stopped worker costs its workflow a replay.
+              this.poolOnly.add(here.fx.ffqn);
+              hotRun.abort({
+              status: 'blocked', joinSetId: m.joinSetId, events: [], effects: [],
+                ...(m.until === undefined ? {} : { until: m.until }), ...(m.waitingFor ? { waitingFor: m.waitingFor } : {}),
+              });
+            },
+          });
+          hotRun.attempt(job, clock.now());
+        }).catch(endWait(hotRun));
+      },
+      onAttempted: (report, waiting, hotRun) => {
+        persisted = persisted.then(async () => {
+          const r = report as InThreadReport;
+          const response = await inline!.endInThread(r);
+          // The workflow has the response (so polling must not offer it again), or has none yet.
+          if (!waiting || response) seen.add(r.childId);
+          if (!waiting) return;
+          // The worker could not go on (its attempt is retried, or it could not run it): answer it as usual.
+          if (response) hotRun.resume([response], clock.now());
+          else await park(hotRun, until);
+        }).catch(endWait(hotRun));
       },
     });
       await persisted;
     } finally {
       this.hotWaits.ended(id);
+      inline?.abandon();
     }
     return this.endRun(lease, runId, created, run, inline);
+  }
+
+  /** Activities whose attempt ran past its time limit in a workflow's thread: not run there again by this process. */
+  private readonly poolOnly = new Set<string>();
+  private readonly inThreadCache = new WeakMap<CatalogEntry, { data: InThreadData; ffqns: ReadonlySet<string> } | null>();
+  /** The activities a workflow reaches that may run in its worker's thread (built once per workflow). */
+  private inThreadOf(workflow: CatalogEntry): { data: InThreadData; ffqns: ReadonlySet<string> } | undefined {
+    let got = this.inThreadCache.get(workflow);
+    if (got === undefined) {
+      const specs = inThreadSpecs(workflow, this.deps.catalog);
+      got = specs.length > 0 ? { data: { specs }, ffqns: new Set(specs.map((s) => s.ffqn)) } : null;
+      this.inThreadCache.set(workflow, got);
+    }
+    return got ?? undefined;
+  }
+
+  /**
+   * The child to run in the parent's worker: the only child of the block, in the join set the
+   * parent waits on, of an eligible activity, and nothing else on its way to the parent (no other
+   * inline child running, no response waiting to be offered), so that it is the parent's next response.
+   */
+  private inThreadChild(id: ExecutionId, inline: InlineChildren, begun: readonly Begun[], joinSetId: string, ffqns: ReadonlySet<string>): Begun | undefined {
+    const b = begun.length === 1 ? begun[0]! : undefined;
+    if (!b || b.fx.joinSetId !== joinSetId || !ffqns.has(b.fx.ffqn) || this.poolOnly.has(b.fx.ffqn)) return undefined;
+    if (inline.running > 0 || this.hotWaits.hasBuffered(id)) return undefined;
+    return b;
   }
 
   /** An activity's stdout/stderr, as `forward_stdout`/`forward_stderr` say: stored (db), the host's stream, or dropped. */

@@ -35,6 +35,11 @@ export class HotWaits {
     this.running.delete(id);
   }
 
+  /** Responses offered while the workflow ran, not yet given to it. */
+  hasBuffered(id: ExecutionId): boolean {
+    return (this.running.get(id)?.length ?? 0) > 0;
+  }
+
   get size(): number {
     return this.waits.size;
   }

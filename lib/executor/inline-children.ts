@@ -14,21 +14,35 @@
  *     so far; the usual machinery runs it from then on and nothing more is written here for it.
  *  5. A holder that lost the parent's lease writes nothing more (the lease fences every write);
  *     the next holder turns what was left unfinished into executions (ExecutionStore.lease).
+ *  6. A child run in the parent's own worker thread (startInThread) is recorded from its report
+ *     exactly as a pooled attempt's result is; the parent went on with the outcome the same
+ *     decision (retry.ts, same policy) gives, and its next lines come after the report (one port,
+ *     in order), so invariant 2 holds. Such a child has no cancel: its parent is busy running it.
  */
-import type { Created, LogEvent, Locked, Outcome } from '../model/events.js';
+import type { Created, InboxMessage, LogEvent, Locked, Outcome } from '../model/events.js';
 import { newRunId, type ExecutionId } from '../model/ids.js';
 import type { Clock } from '../model/time.js';
-import { isoTime } from '../model/time.js';
+import { isoTime, parseIsoTime } from '../model/time.js';
 import type { Random } from '../model/random.js';
 import type { ChildLine, ExecutionStore, Lease } from '../store/index.js';
 import type { Effect } from '../runtime/context.js';
 import type { ActivityRunner } from './activity-runner.js';
 import type { Catalog, CatalogEntry } from './catalog.js';
 import type { HotWaits } from './hot-waits.js';
-import { runAttempt, type Forward } from './attempt.js';
+import { decideAttempt, routeOutput, runAttempt, type AttemptOutcome, type Forward } from './attempt.js';
+import { outcomeOf, type Decision } from './retry.js';
+import type { InThreadJob, InThreadReport } from './sandbox/protocol.js';
 import type { StepOutcome } from './engine.js';
 
 type CreateChild = Extract<Effect, { type: 'create-child' }>;
+
+/** A child whose first lines were made by begin(). */
+export interface Begun {
+  fx: CreateChild;
+  entry: CatalogEntry;
+  created: Created;
+  locked: Locked;
+}
 
 /** How long a child's `finished` line may wait for the parent's next write to take it along. */
 const FLUSH_AFTER_MS = 5;
@@ -58,6 +72,8 @@ export class InlineChildren {
   private readonly firstRun: boolean;
   private flushQueued = false;
   private renewTimer: NodeJS.Timeout | undefined;
+  /** The child running in the parent's workflow worker now, if any (startInThread). */
+  private inThread: { child: Begun; timer: NodeJS.Timeout; resolve(): void } | undefined;
 
   constructor(private readonly deps: InlineDeps, private readonly lease: Lease, private readonly leaseMs: number) {
     this.firstRun = lease.events.filter((e) => e.type === 'locked').length === 1;
@@ -97,12 +113,12 @@ export class InlineChildren {
    * The lines to write, before the parent's, for children about to start (invariant 1), after the
    * `finished` lines not written yet. Call start() once they are written.
    */
-  begin(children: readonly CreateChild[]): { lines: ChildLine[]; start(): void } {
+  begin(children: readonly CreateChild[]): { lines: ChildLine[]; begun: Begun[]; start(): void } {
     const { clock, random, catalog } = this.deps;
     const now = clock.now();
     const at = isoTime(now);
     const lines = this.takePending();
-    const ready: { fx: CreateChild; entry: CatalogEntry; created: Created; locked: Locked }[] = [];
+    const begun: Begun[] = [];
     for (const fx of children) {
       const entry = catalog.resolve(fx.ffqn)!;
       const cfg = entry.component.config;
@@ -113,14 +129,72 @@ export class InlineChildren {
       };
       const locked: Locked = { type: 'locked', at, run_id: newRunId(now, random), lease_expires_at: isoTime(now + timeoutMs), component_digest: entry.component.digest };
       lines.push({ id: fx.id, event: created }, { id: fx.id, event: locked });
-      ready.push({ fx, entry, created, locked });
+      begun.push({ fx, entry, created, locked });
     }
     return {
       lines,
+      begun,
       start: () => {
-        for (const r of ready) this.track(r.fx.id, this.attempt(r.fx, r.entry, r.created, r.locked));
+        for (const b of begun) this.track(b.fx.id, this.attempt(b));
       },
     };
+  }
+
+  /**
+   * Instead of start(): the one child begun is run in the parent's workflow worker (engine.ts,
+   * sandbox/in-thread.ts), which goes on with its result; the report comes to endInThread, with
+   * the worker's next message. If the attempt has not ended within the activity's time limit,
+   * `limit.abort` terminates the worker, and the attempt is recorded as timed out.
+   */
+  startInThread(child: Begun, limit: { ended(): boolean; abort(): void }): InThreadJob {
+    const cfg = child.entry.component.config;
+    const timeoutMs = cfg.kind === 'activity_wasm' ? cfg.exec.lockExpiryMs : 1000;
+    let resolve!: () => void;
+    const done = new Promise<void>((r) => (resolve = r));
+    const timer = setTimeout(() => {
+      if (this.inThread?.child !== child) return;
+      // Ended in time: its report comes with the worker's next message; the lease needs no more renewing for it.
+      if (limit.ended()) return resolve();
+      this.inThread = undefined;
+      limit.abort();
+      const { decision } = decideAttempt(child.entry, { kind: 'timed-out' }, 0);
+      void this.settle(child, decision, {}, this.deps.clock.now(), false).catch(() => undefined).finally(resolve);
+    }, timeoutMs);
+    this.inThread = { child, timer, resolve };
+    this.track(child.fx.id, done);
+    return { ffqn: child.fx.ffqn, childId: child.fx.id, joinSetId: child.fx.joinSetId, params: child.fx.params };
+  }
+
+  /**
+   * The in-thread attempt's report: its output routed, its outcome recorded as for any attempt.
+   * Returns the response its outcome makes (the worker went on with the same one when it could).
+   */
+  async endInThread(report: InThreadReport): Promise<InboxMessage | undefined> {
+    const cur = this.inThread;
+    if (!cur || cur.child.fx.id !== report.childId) return undefined;
+    clearTimeout(cur.timer);
+    this.inThread = undefined;
+    const { fx, entry } = cur.child;
+    try {
+      const out = routeOutput(entry, this.deps.forward(fx.id));
+      if (report.stdout) out.write('stdout', report.stdout);
+      if (report.stderr) out.write('stderr', report.stderr);
+      out.end();
+      const { decision, traces } = decideAttempt(entry, report.result, 0);
+      const outcome = await this.settle(cur.child, decision, traces, parseIsoTime(report.at), false);
+      return outcome && { type: 'child-finished', at: report.at, join_set_id: fx.joinSetId, child_execution_id: fx.id, ...outcome };
+    } finally {
+      cur.resolve();
+    }
+  }
+
+  /** The parent's run ended without a report (its worker crashed): nothing more is recorded for the in-thread child (invariant 5). */
+  abandon(): void {
+    const cur = this.inThread;
+    if (!cur) return;
+    clearTimeout(cur.timer);
+    this.inThread = undefined;
+    cur.resolve();
   }
 
   /** `finished` lines recorded but not written yet (the caller writes them before its own lines). */
@@ -159,36 +233,45 @@ export class InlineChildren {
     });
   }
 
-  private async attempt(fx: CreateChild, entry: CatalogEntry, created: Created, locked: Locked): Promise<void> {
-    const { clock, store, hotWaits } = this.deps;
+  private async attempt(child: Begun): Promise<void> {
     try {
-      const { decision, traces } = await runAttempt(this.deps.activities, entry, fx.params, 0, this.deps.forward(fx.id));
-      const now = clock.now();
-      const at = isoTime(now);
-      let outcome: Outcome;
-      if (this.cancelled.has(fx.id)) {
-        outcome = { failure: { kind: 'cancelled', reason: 'cancel requested while the attempt ran' } };
-      } else if (decision.kind === 'retry') {
-        const backoff = isoTime(now + decision.backoffMs);
-        const failed: LogEvent = decision.timedOut
-          ? { type: 'temporarily-timed-out', at, run_id: locked.run_id, backoff_expires_at: backoff, ...traces }
-          : { type: 'temporarily-failed', at, run_id: locked.run_id, backoff_expires_at: backoff, reason: decision.reason, ...(decision.detail ? { detail: decision.detail } : {}), ...traces };
-        // Invariant 4: recorded here first (under the parent's fence), then an execution of its own.
-        await this.lease.appendChildren([...this.takePending(), { id: fx.id, event: failed }]);
-        await store.create(fx.id, created, [locked, failed], { fromInline: true });
-        this.deps.stepped({ status: 'retry', failure: decision.reason });
-        return;
-      } else {
-        outcome = decision.kind === 'finish' ? { result: decision.result } : { failure: decision.failure };
-      }
-      this.pending.push({ id: fx.id, event: { type: 'finished', at, run_id: locked.run_id, ...outcome, ...traces } });
-      this.queueFlush();
-      this.deps.stepped({ status: 'finished', outcome });
-      hotWaits.offer(this.lease.id, [{ type: 'child-finished', at, join_set_id: fx.joinSetId, child_execution_id: fx.id, ...outcome }], now);
+      const { decision, traces } = await runAttempt(this.deps.activities, child.entry, child.fx.params, 0, this.deps.forward(child.fx.id));
+      await this.settle(child, decision, traces, this.deps.clock.now(), true);
     } catch {
       // The parent's lease was lost, or the disk refused: the parent's next write fails too, and
       // the next holder runs what was left unfinished (invariant 5).
     }
+  }
+
+  /**
+   * Records how an attempt ended: a retry makes the child an execution of its own (invariant 4);
+   * a final outcome is a `finished` line written soon, and (with `offer`) a response offered to
+   * the parked parent. Returns the outcome, or undefined for a retry.
+   */
+  private async settle(child: Begun, decision: Decision, traces: AttemptOutcome['traces'], now: number, offer: boolean): Promise<Outcome | undefined> {
+    const { fx, created, locked } = child;
+    const at = isoTime(now);
+    let outcome: Outcome;
+    if (this.cancelled.has(fx.id)) {
+      outcome = { failure: { kind: 'cancelled', reason: 'cancel requested while the attempt ran' } };
+    } else if (decision.kind === 'retry') {
+      const backoff = isoTime(now + decision.backoffMs);
+      const failed: LogEvent = decision.timedOut
+        ? { type: 'temporarily-timed-out', at, run_id: locked.run_id, backoff_expires_at: backoff, ...traces }
+        : { type: 'temporarily-failed', at, run_id: locked.run_id, backoff_expires_at: backoff, reason: decision.reason, ...(decision.detail ? { detail: decision.detail } : {}), ...traces };
+      // Invariant 4: recorded here first (under the parent's fence), then an execution of its own.
+      await this.lease.appendChildren([...this.takePending(), { id: fx.id, event: failed }]);
+      await this.deps.store.create(fx.id, created, [locked, failed], { fromInline: true });
+      this.deps.stepped({ status: 'retry', failure: decision.reason });
+      return undefined;
+    } else {
+      outcome = outcomeOf(decision);
+    }
+    this.pending.push({ id: fx.id, event: { type: 'finished', at, run_id: locked.run_id, ...outcome, ...traces } });
+    this.queueFlush();
+    this.deps.stepped({ status: 'finished', outcome });
+    if (offer) this.deps.hotWaits.offer(this.lease.id, [{ type: 'child-finished', at, join_set_id: fx.joinSetId, child_execution_id: fx.id, ...outcome }], now);
+    return outcome;
   }
 
   /**

@@ -11,6 +11,7 @@ import { asWorkflowComponent } from '../runtime/hot/component-cache.js';
 import { assertSatisfiable } from '../runtime/host/imports.js';
 import { jcoCodec, type TargetInfo } from '../runtime/host/values.js';
 import { HotWorkflowPool } from '../runtime/hot/hot-workflow.js';
+import { workerScript } from '../runtime/hot/worker-script.js';
 import { systemClock, type Clock } from '../model/time.js';
 import { systemRandom, type Random } from '../model/random.js';
 import { BugError } from '../model/errors.js';
@@ -72,6 +73,8 @@ export interface OpenOptions {
   hostOutput?: (stream: 'stdout' | 'stderr', text: string) => void;
   /** Run activity children of hot workflows inline (engine.ts, EngineDeps). Default true. */
   inlineActivities?: boolean;
+  /** Run an inline child its parent waits for alone in the parent's worker thread (engine.ts, EngineDeps). Default: true unless `activities` is given. */
+  inThreadAttempts?: boolean;
 }
 
 export async function openEngine(config: Config, opts: OpenOptions = {}): Promise<Engine> {
@@ -89,7 +92,9 @@ export async function openEngine(config: Config, opts: OpenOptions = {}): Promis
   const deps: EngineDeps = {
     store, catalog, codec: jcoCodec, clock, random: opts.random ?? systemRandom,
     activities: opts.activities ?? new SandboxPool(),
-    ...(hotWorkers > 0 ? { hot: new HotWorkflowPool(hotWorkers) } : {}),
+    ...(hotWorkers > 0 ? { hot: new HotWorkflowPool(hotWorkers, workerScript(import.meta.url, './sandbox/workflow-entry.ts')) } : {}),
+    // A runner given by the caller (a test's, the harness's) sees every attempt, unless the caller asks otherwise.
+    ...((opts.inThreadAttempts ?? opts.activities === undefined) ? { inThreadAttempts: true } : {}),
     simulatedClock: clock !== systemClock,
     logSink: (id) => outputSink(store.root, id),
     ...(opts.hostOutput ? { hostOutput: opts.hostOutput } : {}),

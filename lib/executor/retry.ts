@@ -7,7 +7,7 @@
  *  - After the last retry: an `err` finishes with that `err`; a trap as `uncategorized`; a timeout as
  *    `timed-out`.
  */
-import type { ExecutionFailure, HttpTrace, ReturnValue } from '../model/events.js';
+import type { ExecutionFailure, HttpTrace, Outcome, ReturnValue } from '../model/events.js';
 import type { JsonValue } from '../model/json.js';
 
 export type AttemptResult = (
@@ -63,3 +63,9 @@ export function decide(result: AttemptResult, failuresSoFar: number, policy: Ret
       return { kind: 'fail', failure: { kind: 'timed-out', reason: `the attempt did not finish within its time limit (attempt ${n})` } };
   }
 }
+
+/** The outcome a final decision gives the child (a retry has none). */
+export function outcomeOf(d: Exclude<Decision, { kind: 'retry' }>): Outcome {
+  return d.kind === 'finish' ? { result: d.result } : { failure: d.failure };
+}
+

@@ -170,7 +170,7 @@ describe('engine bugs found by the harness', () => {
     const stateDir = path.join(dir, 'state');
     const hotConfig = writeConfig(dir, { ...IN_PROCESS, strategy: 'await', workflowLockMs: 30_000, stateDir }, 'await.toml');
     const otherConfig = writeConfig(dir, { ...IN_PROCESS, strategy: 'interrupt', workflowLockMs: 30_000, stateDir }, 'interrupt.toml');
-    const a = await openEngine(await loadConfig(hotConfig, process.env));
+    const a = await openEngine(await loadConfig(hotConfig, process.env), { inThreadAttempts: false }); // the workflow must park on its first child
     const b = await openEngine(await loadConfig(otherConfig, process.env), { hotWorkers: 0, clock: { now: () => Date.now() + 60_000 } });
     cleanups.push(async () => {
       await Promise.all([a.deps.hot?.close(), a.deps.activities.close(), b.deps.activities.close()]);

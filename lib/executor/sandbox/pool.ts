@@ -16,16 +16,8 @@ import { workerScript } from '../../runtime/hot/worker-script.js';
 import type { ActivityRunner, AttemptLimits } from '../activity-runner.js';
 import type { CatalogEntry } from '../catalog.js';
 import type { AttemptResult } from '../retry.js';
-import type { AttemptSpec, FromSandbox, ToSandbox } from './protocol.js';
-
-/** What does not change between attempts of a function, built once per catalog entry. */
-interface Described {
-  spec: AttemptSpec;
-  /** Names the spec in a worker (the parts two components of the same file may differ in). */
-  key: string;
-  /** The compiled component a worker loads: file content and memory limit. */
-  component: string;
-}
+import type { FromSandbox, ToSandbox } from './protocol.js';
+import { describeAttempt, type Described } from './spec.js';
 
 interface Queued {
   described: Described;
@@ -86,30 +78,11 @@ export class SandboxPool implements ActivityRunner {
   constructor(readonly size: number = os.availableParallelism()) {}
 
   run(entry: CatalogEntry, params: JsonValue[], limits: AttemptLimits): Promise<AttemptResult> {
-    const described = this.describe(entry);
+    const described = describeAttempt(entry);
     return new Promise((done) => {
       this.queue.push({ described, params, limits, done });
       this.pump();
     });
-  }
-
-  private readonly described = new WeakMap<CatalogEntry, Described>();
-  private describe(entry: CatalogEntry): Described {
-    let d = this.described.get(entry);
-    if (!d) {
-      const cfg = entry.component.config;
-      const spec: AttemptSpec = {
-        ffqn: entry.ffqn, ifc: entry.ifc, fn: entry.fn, location: entry.component.location, cacheDir: entry.component.cacheDir,
-        digest: entry.component.digest,
-        env: cfg.kind === 'activity_wasm' ? [...cfg.envVars] : [],
-        allowedHosts: cfg.kind === 'activity_wasm' ? [...cfg.allowedHosts] : [],
-        memoryLimitBytes: cfg.kind === 'activity_wasm' ? cfg.memoryLimitBytes : 512 * 1024 * 1024,
-      };
-      const component = `${spec.digest}\0${spec.memoryLimitBytes}`;
-      d = { spec, component, key: `${component}\0${spec.ffqn}\0${spec.location}\0${JSON.stringify([spec.env, spec.allowedHosts])}` };
-      this.described.set(entry, d);
-    }
-    return d;
   }
 
   /** By component: a moving average of its attempts' durations, from begin to result, in ms. */

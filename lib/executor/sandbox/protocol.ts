@@ -2,7 +2,7 @@
 import type { JsonValue } from '../../model/json.js';
 import type { WitFunction } from '../../model/wit-types.js';
 import type { AllowedHost, EnvVar } from '../../config/types.js';
-import type { AttemptResult } from '../retry.js';
+import type { AttemptResult, RetryPolicy } from '../retry.js';
 
 /** What does not change between attempts of one function: sent to a worker once, then named by its key. */
 export interface AttemptSpec {
@@ -29,3 +29,32 @@ export interface AttemptJob {
 export type ToSandbox = { type: 'attempt'; job: AttemptJob };
 /** `started`: the instance is ready and the call begins (the attempt's timeout counts from here). */
 export type FromSandbox = { type: 'started' } | { type: 'result'; result: AttemptResult };
+
+/** In-thread attempts (./in-thread.ts): what a workflow worker is sent and reports. */
+export interface InThreadSpec extends AttemptSpec {
+  policy: RetryPolicy;
+  /** The function's error type is a variant (retry.ts, permanent errors). */
+  errIsVariant: boolean;
+}
+
+/** Sent with a run: the activities it may be asked to run in its thread. */
+export interface InThreadData {
+  specs: InThreadSpec[];
+}
+
+export interface InThreadJob {
+  ffqn: string;
+  childId: string;
+  joinSetId: string;
+  params: JsonValue[];
+}
+
+export interface InThreadReport {
+  childId: string;
+  /** The time of the child's `finished` line and of the response the workflow got. */
+  at: string;
+  result: AttemptResult;
+  stdout?: string;
+  stderr?: string;
+}
+

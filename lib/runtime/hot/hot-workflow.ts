@@ -8,30 +8,49 @@
  *  2. After `blocked`, the worker waits until resume() or interrupt() is called once; an interrupted
  *     run ends with a `done` result of status blocked and the worker becomes idle again.
  *  3. A crashed worker is replaced; its run is reported as crashed, never silently lost.
+ *  4. An in-thread attempt (HotRun.attempt) is answered by exactly one `attempted` message or by
+ *     abort(), which terminates the worker (the only way to stop a guest that runs past its time
+ *     limit) and ends the run with the result the caller gives; nothing more is heard from it.
  */
 import { Worker, MessageChannel, type MessagePort } from 'node:worker_threads';
 import type { InboxMessage } from '../../model/events.js';
 import type { FromWorker, HotRunRequest, Resume } from './protocol.js';
+import type { RunResult } from '../workflow-run.js';
 import { workerScript } from './worker-script.js';
 
 export interface HotRunHandlers {
   /** The workflow waits; persist the events, then call run.resume(...) or run.interrupt(). */
   onBlocked(m: Extract<FromWorker, { type: 'blocked' }>, run: HotRun): void;
   onLog?(level: string, message: string, atMs: number, position?: [number, number]): void;
+  /**
+   * An in-thread attempt's report. `waiting`: the workflow got no response from it and waits for
+   * resume(...) or interrupt() again; otherwise it went on, and this comes just before the message
+   * it sent next (blocked or done).
+   */
+  onAttempted?(report: unknown, waiting: boolean, run: HotRun): void;
 }
 
 export interface HotRun {
   resume(messages: InboxMessage[], nowMs?: number): void;
   interrupt(): void;
+  /** Answers a block: run this attempt in the worker's thread (InThreadAttempts), then go on. */
+  attempt(job: unknown, nowMs?: number): void;
+  /** Terminates the worker; the run ends with `result` (invariant 4). */
+  abort(result: RunResult): void;
+  /** How many in-thread attempts of this run's worker have ended (their reports may not have come yet). */
+  attemptsEnded(): number;
 }
 
 class HotWorker {
   readonly worker: Worker;
-  readonly signal = new Int32Array(new SharedArrayBuffer(4));
+  /** [0]: an answer is waiting (Atomics.notify); [1]: in-thread attempts the worker ended. */
+  readonly signal = new Int32Array(new SharedArrayBuffer(8));
   private readonly syncPort: MessagePort;
   busy = false;
   /** The targets object this worker was last sent (a structured clone of the catalog costs about a millisecond). */
   targets: object | undefined;
+  /** The in-thread data this worker was last sent (it keeps what it prepared). */
+  inThread: unknown;
 
   constructor(script: string) {
     const { port1, port2 } = new MessageChannel();
@@ -50,16 +69,15 @@ class HotWorker {
 export class HotWorkflowPool {
   private readonly idle: HotWorker[] = [];
   private readonly all = new Set<HotWorker>();
-  private readonly script = workerScript(import.meta.url, './workflow-worker.ts');
-
-  constructor(readonly size: number) {}
+  /** @param script the worker entry: by default one without in-thread attempts (./workflow-entry.ts) */
+  constructor(readonly size: number, private readonly script = workerScript(import.meta.url, './workflow-entry.ts')) {}
 
   /** True when a worker is free (or may be started) for another hot workflow. */
   hasRoom(): boolean {
     return this.idle.length > 0 || this.all.size < this.size;
   }
 
-  run(request: HotRunRequest, handlers: HotRunHandlers): Promise<Extract<FromWorker, { type: 'done' }>['result']> {
+  run(request: HotRunRequest, handlers: HotRunHandlers): Promise<RunResult> {
     const w = this.idle.pop() ?? this.spawn();
     w.busy = true;
     return new Promise((resolve, reject) => {
@@ -75,8 +93,21 @@ export class HotWorkflowPool {
           answered = true;
           w.answer({ type: 'interrupt' });
         },
+        attempt: (job, nowMs) => {
+          if (answered) return;
+          answered = true;
+          w.answer({ type: 'attempt', job, ...(nowMs === undefined ? {} : { nowMs }) });
+        },
+        attemptsEnded: () => Atomics.load(w.signal, 1),
+        abort: (result) => {
+          if (!this.all.has(w)) return;
+          cleanup();
+          this.discard(w);
+          resolve(result);
+        },
       };
       const onMessage = (m: FromWorker) => {
+        if ((m.type === 'blocked' || m.type === 'done') && m.attempted !== undefined) handlers.onAttempted?.(m.attempted, false, run);
         switch (m.type) {
           case 'blocked':
             answered = false;
@@ -84,6 +115,10 @@ export class HotWorkflowPool {
             break;
           case 'log':
             handlers.onLog?.(m.level, m.message, m.atMs, m.position);
+            break;
+          case 'attempted':
+            answered = false;
+            handlers.onAttempted?.(m.report, true, run);
             break;
           case 'done':
             cleanup();
@@ -109,10 +144,13 @@ export class HotWorkflowPool {
       };
       w.worker.on('message', onMessage);
       w.worker.on('error', onError);
-      const sameTargets = request.targets !== undefined && request.targets === w.targets;
-      w.targets = request.targets ?? w.targets;
-      const { targets, ...rest } = request;
-      w.worker.postMessage({ type: 'run', request: sameTargets ? rest : { ...rest, ...(targets ? { targets } : {}) } });
+      // What the worker was sent before and keeps is not sent again.
+      const { targets, inThread, ...rest } = request;
+      const sendTargets = targets !== undefined && targets !== w.targets;
+      const sendInThread = inThread !== undefined && inThread !== w.inThread;
+      w.targets = targets ?? w.targets;
+      w.inThread = inThread ?? w.inThread;
+      w.worker.postMessage({ type: 'run', request: { ...rest, ...(sendTargets ? { targets } : {}), ...(sendInThread ? { inThread } : {}) } });
     });
   }
 

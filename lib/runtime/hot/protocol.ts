@@ -30,17 +30,40 @@ export interface HotRunRequest {
   targets?: Record<string, TargetInfo>;
   /** The simulated clock's time in tests; the worker otherwise reads the real clock. */
   fixedNowMs?: number;
+  /** For the worker's in-thread attempts (InThreadAttempts.prepare), before the run starts. */
+  inThread?: unknown;
+}
+
+/**
+ * Running a child's attempt in the workflow worker's own thread while the workflow waits for it
+ * (the executor provides it: lib/executor/sandbox/in-thread.ts). The runtime only carries its
+ * messages; what a job and a report hold is the provider's business.
+ */
+export interface InThreadAttempts {
+  /** Before a run: get ready what the run may be asked to do (may load components). */
+  prepare(data: unknown): Promise<void>;
+  /** While the worker waits for the main thread's answer to a block with these effects. */
+  warm(effects: readonly Effect[]): void;
+  /** Runs one attempt now. With a response, the workflow goes on with it; without, it waits again. */
+  run(job: unknown, now: () => number): { report: unknown; response?: InboxMessage };
 }
 
 /** main -> worker, on the worker's message port (the worker is idle). */
 export type ToWorker = { type: 'run'; request: HotRunRequest };
 
 /** main -> worker, on the sync port, while the worker waits (followed by Atomics.notify). */
-export type Resume = { type: 'responses'; messages: InboxMessage[]; nowMs?: number } | { type: 'interrupt' };
+export type Resume =
+  | { type: 'responses'; messages: InboxMessage[]; nowMs?: number }
+  | { type: 'interrupt' }
+  /** Run a child's attempt in the worker's thread (InThreadAttempts.run), then go on or wait again. */
+  | { type: 'attempt'; job: unknown; nowMs?: number };
 
 /** worker -> main. */
 export type FromWorker =
-  | { type: 'blocked'; events: HistoryEvent[]; effects: Effect[]; joinSetId: JoinSetId; until?: number }
+  /** `attempted`: the report of an in-thread attempt the workflow went on with (since the last message). */
+  | { type: 'blocked'; events: HistoryEvent[]; effects: Effect[]; joinSetId: JoinSetId; until?: number; waitingFor?: string[]; attempted?: unknown }
   | { type: 'log'; level: string; message: string; atMs: number; position?: [number, number] }
-  | { type: 'done'; result: RunResult }
+  /** An in-thread attempt ended without a response for the workflow: it waits for an answer again. */
+  | { type: 'attempted'; report: unknown }
+  | { type: 'done'; result: RunResult; attempted?: unknown }
   | { type: 'crashed'; message: string };

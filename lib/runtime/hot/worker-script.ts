@@ -6,7 +6,7 @@
 import { fileURLToPath } from 'node:url';
 import path from 'node:path';
 
-/** `relative` names the entry's source file (`./workflow-worker.ts`) beside the module at `fromUrl`. */
+/** `relative` names the entry's source file (`./workflow-entry.ts`) beside the module at `fromUrl`. */
 export function workerScript(fromUrl: string, relative: string): string {
   const here = fileURLToPath(fromUrl);
   const target = path.resolve(path.dirname(here), relative).replace(/\.ts$/, '.js');
