@@ -85,6 +85,8 @@ export class WorkflowContext {
   private readonly joinSets = new Map<JoinSetId, JoinSetState>();
   private readonly responses = new Map<string, Response>();
   private arrival: Response[] = [];
+  /** arrival[0, firstOpen) have all been consumed: a search for the next response starts here. */
+  private firstOpen = 0;
   /** Delays submitted and not consumed (a dropped one stays: closing a join set consumes nothing). */
   private readonly delays = new Map<string, { joinSetId: JoinSetId; id: string; expiresAt: string }>();
   private readonly processed = new Map<string, Response>();
@@ -142,6 +144,7 @@ export class WorkflowContext {
       let i = this.arrival.length;
       while (i > 0 && arrivalOrder(m, this.arrival[i - 1]!) < 0) i--;
       this.arrival.splice(i, 0, m);
+      if (i < this.firstOpen) this.firstOpen = i;
     }
   }
 
@@ -249,7 +252,13 @@ export class WorkflowContext {
   /** The earliest-arrived response of `js` not consumed yet, looked for in the smaller of its submissions and all arrivals. */
   private nextArrived(js: JoinSetState): Response | undefined {
     if (js.submissions.length >= this.arrival.length) {
-      return this.arrival.find((m) => !js.consumed.has(responseIdOf(m)) && js.owns(responseIdOf(m)));
+      const { arrival } = this;
+      while (this.firstOpen < arrival.length && this.processed.has(responseIdOf(arrival[this.firstOpen]!))) this.firstOpen++;
+      for (let i = this.firstOpen; i < arrival.length; i++) {
+        const id = responseIdOf(arrival[i]!);
+        if (!js.consumed.has(id) && js.owns(id)) return arrival[i];
+      }
+      return undefined;
     }
     let first: Response | undefined;
     for (const s of js.submissions) {
