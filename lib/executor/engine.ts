@@ -62,6 +62,8 @@ export interface EngineDeps {
    * `hot` pool started with the executor's entry (sandbox/workflow-entry.ts). Default false.
    */
   inThreadAttempts?: boolean;
+  /** A fan-out runs in its workflow's thread only if its activities' recent attempts took less than this (ms). Default 0.25. */
+  inThreadFanOutMs?: number;
   /** Where workflow log lines and captured output go (outside the history). */
   logSink?: (id: ExecutionId) => LogSink;
 }
@@ -76,6 +78,9 @@ export interface SubmitOptions {
   scheduledAtMs?: number;
   id?: ExecutionId;
 }
+
+/** A fan-out runs in its workflow's thread only if its activities' recent attempts took less (ms). */
+const IN_THREAD_FAN_OUT_MS = 0.25;
 
 export class Engine {
   readonly hotWaits = new HotWaits();
@@ -294,7 +299,7 @@ export class Engine {
           const begun = inline?.begin(children);
           const lines = begun?.lines ?? [];
           if (m.events.length || lines.length) await lease.appendChildren(lines, m.events);
-          const here = inThread && begun ? this.inThreadChild(id, inline!, begun.begun, m.joinSetId, inThread.ffqns) : undefined;
+          const here = inThread && begun ? this.inThreadChildren(id, inline!, begun.begun, m.joinSetId, inThread.ffqns) : undefined;
           if (!here) begun?.start();
           events.push(...m.events);
           if (m.effects.length) this.workSignal.notify();
@@ -302,16 +307,15 @@ export class Engine {
           if (lease.expiresAtMs - clock.now() < leaseMs / 2) await lease.renew(leaseMs);
           until = m.until;
           if (!here) return park(hotRun, until);
-          // The workflow's worker runs the child's attempt and goes on; past the time limit it is
+          // The workflow's worker runs the children's attempts and goes on; past a time limit it is
           // terminated and the run ends blocked, as if interrupted (it replays when due again).
-          const before = hotRun.attemptsEnded();
           const job = inline!.startInThread(here, {
-            ended: () => hotRun.attemptsEnded() > before,
-            abort: () => {
+            attempts: () => hotRun.attempts(),
+            abort: (timedOut) => {
               // An activity that ran past its limit here runs in the pool from now on: a stopped worker costs its workflow a replay.
-              this.poolOnly.add(here.fx.ffqn);
+              this.poolOnly.add(timedOut.fx.ffqn);
               hotRun.abort({
-              status: 'blocked', joinSetId: m.joinSetId, events: [], effects: [],
+                status: 'blocked', joinSetId: m.joinSetId, events: [], effects: [],
                 ...(m.until === undefined ? {} : { until: m.until }), ...(m.waitingFor ? { waitingFor: m.waitingFor } : {}),
               });
             },
@@ -321,13 +325,17 @@ export class Engine {
       },
       onAttempted: (report, waiting, hotRun) => {
         persisted = persisted.then(async () => {
-          const r = report as InThreadReport;
-          const response = await inline!.endInThread(r);
-          // The workflow has the response (so polling must not offer it again), or has none yet.
-          if (!waiting || response) seen.add(r.childId);
+          const reports = report as InThreadReport[];
+          for (const r of reports) {
+            const before = this.inThreadPace.get(r.ffqn);
+            this.inThreadPace.set(r.ffqn, before === undefined ? r.ms : before * 0.8 + r.ms * 0.2);
+          }
+          const responses = await inline!.endInThread(reports);
+          // The workflow has these responses, or is given them now: polling must not offer them again.
+          for (const r of responses) seen.add(messageKey(r));
           if (!waiting) return;
-          // The worker could not go on (its attempt is retried, or it could not run it): answer it as usual.
-          if (response) hotRun.resume([response], clock.now());
+          // The worker could not go on (its attempts are retried, or it could not run them): answer it as usual.
+          if (responses.length > 0) hotRun.resume(responses, clock.now());
           else await park(hotRun, until);
         }).catch(endWait(hotRun));
       },
@@ -355,15 +363,25 @@ export class Engine {
   }
 
   /**
-   * The child to run in the parent's worker: the only child of the block, in the join set the
-   * parent waits on, of an eligible activity, and nothing else on its way to the parent (no other
-   * inline child running, no response waiting to be offered), so that it is the parent's next response.
+   * The children to run in the parent's worker: those of the block, all in the join set the parent
+   * waits on, of eligible activities, with nothing else on its way to the parent (no other inline
+   * child running, no response waiting to be offered). One child always; a fan-out only when each
+   * of its activities is known to take less than handing an attempt to another thread costs
+   * (then running them one after another there is faster than the pool running them side by side).
    */
-  private inThreadChild(id: ExecutionId, inline: InlineChildren, begun: readonly Begun[], joinSetId: string, ffqns: ReadonlySet<string>): Begun | undefined {
-    const b = begun.length === 1 ? begun[0]! : undefined;
-    if (!b || b.fx.joinSetId !== joinSetId || !ffqns.has(b.fx.ffqn) || this.poolOnly.has(b.fx.ffqn)) return undefined;
-    if (inline.running > 0 || this.hotWaits.hasBuffered(id)) return undefined;
-    return b;
+  private inThreadChildren(id: ExecutionId, inline: InlineChildren, begun: readonly Begun[], joinSetId: string, ffqns: ReadonlySet<string>): Begun[] | undefined {
+    if (begun.length === 0 || inline.running > 0 || this.hotWaits.hasBuffered(id)) return undefined;
+    for (const b of begun) {
+      if (b.fx.joinSetId !== joinSetId || !ffqns.has(b.fx.ffqn) || this.poolOnly.has(b.fx.ffqn)) return undefined;
+      if (begun.length > 1 && !((this.paceOf(b.entry) ?? Infinity) < (this.deps.inThreadFanOutMs ?? IN_THREAD_FAN_OUT_MS))) return undefined;
+    }
+    return [...begun];
+  }
+
+  /** By activity: a moving average of its in-thread attempts' durations (ms). */
+  private readonly inThreadPace = new Map<string, number>();
+  private paceOf(entry: CatalogEntry): number | undefined {
+    return this.inThreadPace.get(entry.ffqn) ?? this.deps.activities.pace?.(entry);
   }
 
   /** An activity's stdout/stderr, as `forward_stdout`/`forward_stderr` say: stored (db), the host's stream, or dropped. */

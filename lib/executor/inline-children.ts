@@ -14,10 +14,11 @@
  *     so far; the usual machinery runs it from then on and nothing more is written here for it.
  *  5. A holder that lost the parent's lease writes nothing more (the lease fences every write);
  *     the next holder turns what was left unfinished into executions (ExecutionStore.lease).
- *  6. A child run in the parent's own worker thread (startInThread) is recorded from its report
- *     exactly as a pooled attempt's result is; the parent went on with the outcome the same
- *     decision (retry.ts, same policy) gives, and its next lines come after the report (one port,
- *     in order), so invariant 2 holds. Such a child has no cancel: its parent is busy running it.
+ *  6. Children run in the parent's own worker thread (startInThread) are recorded from their
+ *     reports exactly as pooled attempts' results are; the parent went on with the outcomes the
+ *     same decision (retry.ts, same policy) gives, and its next lines come after the reports (one
+ *     port, in order), so invariant 2 holds. Such children get no cancel: their parent is busy
+ *     running them.
  */
 import type { Created, InboxMessage, LogEvent, Locked, Outcome } from '../model/events.js';
 import { newRunId, type ExecutionId } from '../model/ids.js';
@@ -35,6 +36,11 @@ import type { InThreadJob, InThreadReport } from './sandbox/protocol.js';
 import type { StepOutcome } from './engine.js';
 
 type CreateChild = Extract<Effect, { type: 'create-child' }>;
+
+const timeoutOf = (c: Begun): number => {
+  const cfg = c.entry.component.config;
+  return cfg.kind === 'activity_wasm' ? cfg.exec.lockExpiryMs : 1000;
+};
 
 /** A child whose first lines were made by begin(). */
 export interface Begun {
@@ -72,8 +78,8 @@ export class InlineChildren {
   private readonly firstRun: boolean;
   private flushQueued = false;
   private renewTimer: NodeJS.Timeout | undefined;
-  /** The child running in the parent's workflow worker now, if any (startInThread). */
-  private inThread: { child: Begun; timer: NodeJS.Timeout; resolve(): void } | undefined;
+  /** The children running in the parent's workflow worker now, if any (startInThread). */
+  private inThread: { children: readonly Begun[]; timer: NodeJS.Timeout | undefined; resolve(): void } | undefined;
 
   constructor(private readonly deps: InlineDeps, private readonly lease: Lease, private readonly leaseMs: number) {
     this.firstRun = lease.events.filter((e) => e.type === 'locked').length === 1;
@@ -141,51 +147,79 @@ export class InlineChildren {
   }
 
   /**
-   * Instead of start(): the one child begun is run in the parent's workflow worker (engine.ts,
-   * sandbox/in-thread.ts), which goes on with its result; the report comes to endInThread, with
-   * the worker's next message. If the attempt has not ended within the activity's time limit,
-   * `limit.abort` terminates the worker, and the attempt is recorded as timed out.
+   * Instead of start(): the children begun run in the parent's workflow worker, one after another
+   * (engine.ts, sandbox/in-thread.ts), which goes on with their results; the reports come to
+   * endInThread with the worker's next message. An attempt still running when its activity's time
+   * limit is up makes `limit.abort` terminate the worker: that attempt is recorded as timed out,
+   * and every other child of the job without a result becomes an execution of its own with its
+   * lines so far, run again the usual way (the reports of those that ended went with the worker).
    */
-  startInThread(child: Begun, limit: { ended(): boolean; abort(): void }): InThreadJob {
-    const cfg = child.entry.component.config;
-    const timeoutMs = cfg.kind === 'activity_wasm' ? cfg.exec.lockExpiryMs : 1000;
+  startInThread(children: readonly Begun[], limit: { attempts(): { begun: number; ended: number; lastBegan: number }; abort(timedOut: Begun): void }): InThreadJob {
+    const base = limit.attempts();
     let resolve!: () => void;
     const done = new Promise<void>((r) => (resolve = r));
-    const timer = setTimeout(() => {
-      if (this.inThread?.child !== child) return;
-      // Ended in time: its report comes with the worker's next message; the lease needs no more renewing for it.
-      if (limit.ended()) return resolve();
+    const cur: NonNullable<typeof this.inThread> = { children, timer: undefined, resolve };
+    const check = (): void => {
+      if (this.inThread !== cur) return;
+      const now = Date.now();
+      const { begun, ended, lastBegan } = limit.attempts();
+      const i = ended - base.ended;
+      // All ended in time: their reports come with the worker's next message; the lease needs no more renewing for them.
+      if (i >= children.length) return resolve();
+      const limitMs = timeoutOf(children[i]!);
+      const running = begun - base.begun > i;
+      if (!running || now < lastBegan + limitMs) {
+        cur.timer = setTimeout(check, running ? lastBegan + limitMs - now + 1 : limitMs);
+        return;
+      }
       this.inThread = undefined;
-      limit.abort();
-      const { decision } = decideAttempt(child.entry, { kind: 'timed-out' }, 0);
-      void this.settle(child, decision, {}, this.deps.clock.now(), false).catch(() => undefined).finally(resolve);
-    }, timeoutMs);
-    this.inThread = { child, timer, resolve };
-    this.track(child.fx.id, done);
-    return { ffqn: child.fx.ffqn, childId: child.fx.id, joinSetId: child.fx.joinSetId, params: child.fx.params };
+      limit.abort(children[i]!);
+      void this.abandonJob(children, i).catch(() => undefined).finally(resolve);
+    };
+    cur.timer = setTimeout(check, timeoutOf(children[0]!));
+    this.inThread = cur;
+    for (const c of children) this.track(c.fx.id, done);
+    return { attempts: children.map((c) => ({ ffqn: c.fx.ffqn, childId: c.fx.id, joinSetId: c.fx.joinSetId, params: c.fx.params })) };
+  }
+
+  /** The job's worker was stopped while child `running` ran: it timed out; the others without a result run again on their own. */
+  private async abandonJob(children: readonly Begun[], running: number): Promise<void> {
+    const { decision } = decideAttempt(children[running]!.entry, { kind: 'timed-out' }, 0);
+    await this.settle(children[running]!, decision, {}, this.deps.clock.now(), false);
+    for (const [i, c] of children.entries()) {
+      if (i === running) continue;
+      await this.deps.store.create(c.fx.id, c.created, [c.locked], { fromInline: true });
+    }
+    if (children.length > 1) this.deps.stepped({ status: 'retry', failure: 'the attempts run with a timed-out one are run again' });
   }
 
   /**
-   * The in-thread attempt's report: its output routed, its outcome recorded as for any attempt.
-   * Returns the response its outcome makes (the worker went on with the same one when it could).
+   * The in-thread job's reports: each attempt's output routed, its outcome recorded as for any
+   * attempt. Returns the responses their outcomes make (the worker went on with the same ones when it could).
    */
-  async endInThread(report: InThreadReport): Promise<InboxMessage | undefined> {
+  async endInThread(reports: readonly InThreadReport[]): Promise<InboxMessage[]> {
     const cur = this.inThread;
-    if (!cur || cur.child.fx.id !== report.childId) return undefined;
+    if (!cur) return [];
     clearTimeout(cur.timer);
     this.inThread = undefined;
-    const { fx, entry } = cur.child;
+    const responses: InboxMessage[] = [];
     try {
-      const out = routeOutput(entry, this.deps.forward(fx.id));
-      if (report.stdout) out.write('stdout', report.stdout);
-      if (report.stderr) out.write('stderr', report.stderr);
-      out.end();
-      const { decision, traces } = decideAttempt(entry, report.result, 0);
-      const outcome = await this.settle(cur.child, decision, traces, parseIsoTime(report.at), false);
-      return outcome && { type: 'child-finished', at: report.at, join_set_id: fx.joinSetId, child_execution_id: fx.id, ...outcome };
+      for (const report of reports) {
+        const child = cur.children.find((c) => c.fx.id === report.childId);
+        if (!child) continue;
+        const { fx, entry } = child;
+        const out = routeOutput(entry, this.deps.forward(fx.id));
+        if (report.stdout) out.write('stdout', report.stdout);
+        if (report.stderr) out.write('stderr', report.stderr);
+        out.end();
+        const { decision, traces } = decideAttempt(entry, report.result, 0);
+        const outcome = await this.settle(child, decision, traces, parseIsoTime(report.at), false);
+        if (outcome) responses.push({ type: 'child-finished', at: report.at, join_set_id: fx.joinSetId, child_execution_id: fx.id, ...outcome });
+      }
     } finally {
       cur.resolve();
     }
+    return responses;
   }
 
   /** The parent's run ended without a report (its worker crashed): nothing more is recorded for the in-thread child (invariant 5). */

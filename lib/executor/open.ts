@@ -75,6 +75,8 @@ export interface OpenOptions {
   inlineActivities?: boolean;
   /** Run an inline child its parent waits for alone in the parent's worker thread (engine.ts, EngineDeps). Default: true unless `activities` is given. */
   inThreadAttempts?: boolean;
+  /** See EngineDeps. */
+  inThreadFanOutMs?: number;
 }
 
 export async function openEngine(config: Config, opts: OpenOptions = {}): Promise<Engine> {
@@ -95,6 +97,7 @@ export async function openEngine(config: Config, opts: OpenOptions = {}): Promis
     ...(hotWorkers > 0 ? { hot: new HotWorkflowPool(hotWorkers, workerScript(import.meta.url, './sandbox/workflow-entry.ts')) } : {}),
     // A runner given by the caller (a test's, the harness's) sees every attempt, unless the caller asks otherwise.
     ...((opts.inThreadAttempts ?? opts.activities === undefined) ? { inThreadAttempts: true } : {}),
+    ...(opts.inThreadFanOutMs === undefined ? {} : { inThreadFanOutMs: opts.inThreadFanOutMs }),
     simulatedClock: clock !== systemClock,
     logSink: (id) => outputSink(store.root, id),
     ...(opts.hostOutput ? { hostOutput: opts.hostOutput } : {}),

@@ -51,7 +51,7 @@ const childLines = (folder: string) => readFileSync(path.join(folder, 'children.
 describe('in-thread attempts', () => {
   it('run a child awaited alone in the workflow\'s thread, and a fan-out in the pool; the same lines either way', async () => {
     const pool = countingPool();
-    const { e, folder } = await engine({}, { activities: pool, inThreadAttempts: true });
+    const { e, folder } = await engine({}, { activities: pool, inThreadAttempts: true, inThreadFanOutMs: 0 });
     const program = [
       { op: 'call', fn: 'activity.echo', args: ['x'] },
       { op: 'call', fn: 'activity.add', args: [1, 2] },
@@ -105,6 +105,71 @@ describe('in-thread attempts', () => {
     expect(reports.filter((r) => r.status === 'diverged')).toEqual([]);
   }, 60_000);
 
+  it('run a fan-out of short activities in the workflow\'s thread, one after another, once their pace is known', async () => {
+    const pool = countingPool();
+    // Any known pace counts as short here; the default takes attempts under 0.25 ms.
+    const { e, folder } = await engine({}, { activities: pool, inThreadAttempts: true, inThreadFanOutMs: 1e6 });
+    const program = [
+      { op: 'call', fn: 'activity.add', args: [1, 1] }, // alone: in the thread, and its pace is known from then on
+      { op: 'join-set-create', as: 'a' },
+      { op: 'submit', fn: 'activity.add', js: 'a', args: [1, 2], as: 'c1' },
+      { op: 'submit', fn: 'activity.add', js: 'a', args: [3, 4], as: 'c2' },
+      { op: 'submit', fn: 'activity.add', js: 'a', args: [5, 6], as: 'c3' },
+      { op: 'join-next', js: 'a' },
+      { op: 'join-next', js: 'a' },
+      { op: 'join-next', js: 'a' },
+      { op: 'submit', fn: 'activity.echo', js: 'a', args: ['e'], as: 'c4' }, // no pace known for echo: alone it still runs here
+      { op: 'submit', fn: 'activity.echo', js: 'a', args: ['f'], as: 'c5' }, // ... but a fan-out of it goes to the pool
+      { op: 'join-next', js: 'a' },
+      { op: 'join-next', js: 'a' },
+    ];
+    await e.submit(SCRIPT_FFQN, [JSON.stringify(program)], { id: ID });
+    const summary = await tick(e, { maxDurationMs: 30_000, concurrency: 2 });
+    expect(summary.finishedOk).toBe(7);
+    expect(pool.seen).toEqual(['testing:activity/ops.echo', 'testing:activity/ops.echo']);
+    const { events } = await e.deps.store.read(ID);
+    // Run one after another in submission order, they are consumed in that order.
+    const consumed = events.filter((x) => x.type === 'join-next' && 'response' in x && x.response).map((x) => (x as { response: { execution_id: string } }).response.execution_id);
+    expect(consumed.slice(0, 4)).toEqual([`${ID}.o:1-add_1`, `${ID}.g:2_1`, `${ID}.g:2_2`, `${ID}.g:2_3`]);
+    expect(JSON.parse((events.at(-1) as { result: { ok: string } }).result.ok).slice(0, 1)).toEqual([{ ok: 2 }]);
+    expect(childLines(folder(ID)).filter((l) => l.type === 'finished')).toHaveLength(6);
+    const reports = await verifyAll(e.deps.store, e.deps.catalog, e.deps.codec);
+    expect(reports.map((r) => [r.id, r.status])).toEqual([[ID, 'replayed']]);
+  });
+
+  it('a fan-out stopped at one attempt\'s time limit: that one timed out, the others run again on their own; the parent finishes', async () => {
+    const pool = countingPool();
+    const { e, folder } = await engine({ activityLockMs: 300, maxRetries: 1 }, { activities: pool, inThreadAttempts: true, inThreadFanOutMs: 1e6 });
+    const program = [
+      { op: 'call', fn: 'activity.spin', args: [1] },
+      { op: 'join-set-create', as: 'a' },
+      { op: 'submit', fn: 'activity.spin', js: 'a', args: [1], as: 'c1' },
+      { op: 'submit', fn: 'activity.spin', js: 'a', args: [5000], as: 'c2' },
+      { op: 'submit', fn: 'activity.spin', js: 'a', args: [2], as: 'c3' },
+      { op: 'join-next', js: 'a' },
+      { op: 'join-next', js: 'a' },
+      { op: 'join-next', js: 'a' },
+    ];
+    await e.submit(SCRIPT_FFQN, [JSON.stringify(program)], { id: ID });
+    const started = Date.now();
+    await tick(e, { maxDurationMs: 30_000, concurrency: 2 });
+    expect(Date.now() - started).toBeLessThan(10_000);
+    const [c1, c2, c3] = [1, 2, 3].map((i) => `${ID}.g:2_${i}` as ExecutionId);
+    const lines = childLines(folder(ID));
+    const linesOf = (id: string) => lines.filter((l) => l.execution_id === id).map((l) => l.type);
+    expect(linesOf(c2!)).toEqual(['created', 'locked', 'temporarily-timed-out']);
+    // c1 ended before the worker was stopped (its report went with it), c3 never began: both run again on their own.
+    expect(linesOf(c1!)).toEqual(['created', 'locked']);
+    expect(linesOf(c3!)).toEqual(['created', 'locked']);
+    for (const c of [c1!, c3!]) expect((await e.deps.store.read(c)).events.at(-1)).toMatchObject({ type: 'finished', result: { ok: expect.any(Number) } });
+    expect((await e.deps.store.read(c2!)).events.at(-1)).toMatchObject({ type: 'finished', failure: { kind: 'timed-out' } });
+    expect(pool.seen.filter((f) => f === 'testing:activity/ops.spin')).toHaveLength(3);
+    expect((await e.deps.store.read(ID)).events.at(-1)).toMatchObject({ type: 'finished' });
+    const reports = await verifyAll(e.deps.store, e.deps.catalog, e.deps.codec);
+    expect(reports.find((r) => r.id === ID)?.status).toBe('replayed');
+    expect(reports.filter((r) => r.status === 'diverged')).toEqual([]);
+  }, 60_000);
+
   it('a trapped attempt leaves the workflow waiting; the retry runs in the pool and the parent is resumed', async () => {
     const pool = countingPool();
     const { e } = await engine({ maxRetries: 1, backoffMs: 5 }, { activities: pool, inThreadAttempts: true });
@@ -139,16 +204,24 @@ max_retries = 0
     const cfg = entry.component.config as { maxRetries: number; retryExpBackoffMs: number; retryOnErr: boolean };
     const inThread = new InThread();
     await inThread.prepare({ specs: [{ ...describeAttempt(entry).spec, policy: cfg, errIsVariant: false }] });
-    const job = { ffqn: entry.ffqn, childId: `${ID}.o:1-print_1`, joinSetId: 'o:1-print', params: ['hello'] };
-    const { report, response } = inThread.run(job, () => Date.UTC(2026, 0, 1)) as { report: InThreadReport; response?: unknown };
-    expect(report).toMatchObject({ childId: job.childId, at: '2026-01-01T00:00:00.000Z', result: { kind: 'returned', value: { ok: 'hello' } }, stdout: 'hello\n', stderr: 'stderr: hello\n' });
-    expect(response).toEqual({ type: 'child-finished', at: '2026-01-01T00:00:00.000Z', join_set_id: 'o:1-print', child_execution_id: job.childId, result: { ok: 'hello' } });
-    // A second attempt gets a fresh (renewed) instance and its own output only.
-    const again = inThread.run({ ...job, params: ['again'] }, () => 0) as { report: InThreadReport };
-    expect(again.report).toMatchObject({ stdout: 'again\n', stderr: 'stderr: again\n' });
-    // Not loaded in this thread: the attempt could not start (a trap), and the workflow gets no response from it (max_retries = 0 applies on the main thread).
-    const missing = inThread.run({ ...job, ffqn: 'testing:js-activity/sandbox.nothing' }, () => 0) as { report: InThreadReport; response?: unknown };
-    expect(missing.report.result).toMatchObject({ kind: 'trapped', reason: expect.stringContaining('could not start') });
-    expect(missing.response).toBeUndefined();
+    const a = { ffqn: entry.ffqn, childId: `${ID}.g:1_1`, joinSetId: 'g:1', params: ['hello'] };
+    const b = { ...a, childId: `${ID}.g:1_2`, params: ['again'] };
+    const missing = { ...a, childId: `${ID}.g:1_3`, ffqn: 'testing:js-activity/sandbox.nothing' };
+    const progress = { begun: 0, ended: 0 };
+    const { report, responses } = inThread.run({ attempts: [a, b, missing] }, () => Date.UTC(2026, 0, 1), {
+      began: () => void progress.begun++,
+      ended: () => void progress.ended++,
+    }) as { report: InThreadReport[]; responses: unknown[] };
+    expect(progress).toEqual({ begun: 3, ended: 3 });
+    expect(report[0]).toMatchObject({ childId: a.childId, ffqn: entry.ffqn, at: '2026-01-01T00:00:00.000Z', result: { kind: 'returned', value: { ok: 'hello' } }, stdout: 'hello\n', stderr: 'stderr: hello\n' });
+    expect(report[0]!.ms).toBeGreaterThan(0);
+    // The second attempt gets a fresh (renewed) instance and its own output only.
+    expect(report[1]).toMatchObject({ childId: b.childId, result: { kind: 'returned', value: { ok: 'again' } }, stdout: 'again\n', stderr: 'stderr: again\n' });
+    // Not loaded in this thread: the attempt could not start (a trap); the workflow gets no response from it (max_retries = 0 applies on the main thread).
+    expect(report[2]!.result).toMatchObject({ kind: 'trapped', reason: expect.stringContaining('could not start') });
+    expect(responses).toEqual([
+      { type: 'child-finished', at: '2026-01-01T00:00:00.000Z', join_set_id: 'g:1', child_execution_id: a.childId, result: { ok: 'hello' } },
+      { type: 'child-finished', at: '2026-01-01T00:00:00.000Z', join_set_id: 'g:1', child_execution_id: b.childId, result: { ok: 'again' } },
+    ]);
   }, 180_000);
 });

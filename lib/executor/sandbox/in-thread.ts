@@ -1,16 +1,18 @@
 /**
- * In-thread attempts: the activity child a hot workflow waits for, run in the workflow worker's own
- * thread (the main thread asks, engine.ts), so that the attempt and its result cross no thread.
- * Only small activities with no outbound HTTP are run so (inThreadEligible); the main thread
- * keeps the time limit and terminates the workflow worker when it runs out.
+ * In-thread attempts: the activity children a hot workflow waits for alone, run in the workflow
+ * worker's own thread, one after another (the main thread asks: engine.ts, inThreadChildren), so
+ * that the attempts and their results cross no thread. Only small activities with no outbound
+ * HTTP are run so (eligible.ts); the main thread keeps the time limit and terminates the workflow
+ * worker when it runs out.
  *
  * Invariants:
  *  1. Each attempt gets a fresh instance, as in a sandbox worker: renewed after an attempt that
  *     returned, instantiated whole after a trap (synchronously: the thread is inside a guest call).
  *  2. The guest's stdout/stderr during the attempt is captured and reported with it, never written
  *     to this thread's streams (which the workflow does not use: its output is obelisk:log).
- *  3. The decision is retry.ts's, with the same policy the main thread applies to the report: the
- *     workflow goes on only with a final outcome; a retry leaves it waiting.
+ *  3. The decision is retry.ts's, with the same policy the main thread applies to the reports: the
+ *     workflow goes on with the final outcomes; an attempt to retry gives it nothing (with none
+ *     final, it waits).
  */
 import type { InboxMessage } from '../../model/events.js';
 import { isoTime } from '../../model/time.js';
@@ -22,7 +24,7 @@ import { takeRenewer } from '../../component/glue-patches.js';
 import { callExportSync } from '../activity-runner.js';
 import { decide, outcomeOf, type AttemptResult } from '../retry.js';
 import { activityWasi, setActivityEnv } from './wasi.js';
-import type { InThreadData, InThreadJob, InThreadReport, InThreadSpec } from './protocol.js';
+import type { InThreadAttempt, InThreadData, InThreadJob, InThreadReport, InThreadSpec } from './protocol.js';
 
 interface Loaded {
   spec: InThreadSpec;
@@ -69,19 +71,31 @@ export class InThread implements InThreadAttempts {
   }
 
   warm(effects: readonly Effect[]): void {
-    for (const fx of effects) {
-      const l = fx.type === 'create-child' ? this.byFfqn.get(fx.ffqn) : undefined;
-      if (!l || l.ready) continue;
-      try {
-        l.ready = this.instance(l);
-      } catch {
-        // Made again (and its error reported) when the attempt is asked for.
-      }
+    const fx = effects.find((e) => e.type === 'create-child');
+    const l = fx?.type === 'create-child' ? this.byFfqn.get(fx.ffqn) : undefined;
+    if (!l || l.ready) return;
+    try {
+      l.ready = this.instance(l);
+    } catch {
+      // Made again (and its error reported) when the attempt is asked for.
     }
   }
 
-  run(job: unknown, now: () => number): { report: InThreadReport; response?: InboxMessage } {
-    const { ffqn, childId, joinSetId, params } = job as InThreadJob;
+  run(job: unknown, now: () => number, progress: { began(): void; ended(): void }): { report: InThreadReport[]; responses: InboxMessage[] } {
+    const report: InThreadReport[] = [];
+    const responses: InboxMessage[] = [];
+    for (const a of (job as InThreadJob).attempts) {
+      progress.began();
+      const one = this.runOne(a, now);
+      progress.ended();
+      report.push(one.report);
+      if (one.response) responses.push(one.response);
+    }
+    return { report, responses };
+  }
+
+  private runOne({ ffqn, childId, joinSetId, params }: InThreadAttempt, now: () => number): { report: InThreadReport; response?: InboxMessage } {
+    const began = performance.now();
     const l = this.byFfqn.get(ffqn);
     let result: AttemptResult;
     captured = { stdout: '', stderr: '' };
@@ -99,7 +113,10 @@ export class InThread implements InThreadAttempts {
     const output = captured;
     captured = undefined;
     const at = isoTime(now());
-    const report: InThreadReport = { childId, at, result, ...(output.stdout ? { stdout: output.stdout } : {}), ...(output.stderr ? { stderr: output.stderr } : {}) };
+    const report: InThreadReport = {
+      childId, ffqn, ms: performance.now() - began, at, result,
+      ...(output.stdout ? { stdout: output.stdout } : {}), ...(output.stderr ? { stderr: output.stderr } : {}),
+    };
     const decision = l ? decide(result, 0, l.spec.policy, l.spec.errIsVariant) : undefined;
     if (!decision || decision.kind === 'retry') return { report };
     return { report, response: { type: 'child-finished', at, join_set_id: joinSetId, child_execution_id: childId, ...outcomeOf(decision) } };

@@ -28,7 +28,8 @@ export interface AttemptJob {
 
 export type ToSandbox = { type: 'attempt'; job: AttemptJob };
 /** `started`: the instance is ready and the call begins (the attempt's timeout counts from here). */
-export type FromSandbox = { type: 'started' } | { type: 'result'; result: AttemptResult };
+/** `callMs`: how long the guest's call took in the worker (the instance was ready), when it was called. */
+export type FromSandbox = { type: 'started' } | { type: 'result'; result: AttemptResult; callMs?: number };
 
 /** In-thread attempts (./in-thread.ts): what a workflow worker is sent and reports. */
 export interface InThreadSpec extends AttemptSpec {
@@ -42,15 +43,24 @@ export interface InThreadData {
   specs: InThreadSpec[];
 }
 
-export interface InThreadJob {
+/** One child's attempt; a job runs its attempts one after another, in order. */
+export interface InThreadAttempt {
   ffqn: string;
   childId: string;
   joinSetId: string;
   params: JsonValue[];
 }
 
+export interface InThreadJob {
+  attempts: InThreadAttempt[];
+}
+
+/** One attempt's report; a job's reports come as an array, in the job's order. */
 export interface InThreadReport {
   childId: string;
+  ffqn: string;
+  /** How long the attempt took in the worker, in milliseconds (its instance made, called, decided). */
+  ms: number;
   /** The time of the child's `finished` line and of the response the workflow got. */
   at: string;
   result: AttemptResult;

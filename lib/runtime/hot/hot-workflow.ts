@@ -33,18 +33,23 @@ export interface HotRunHandlers {
 export interface HotRun {
   resume(messages: InboxMessage[], nowMs?: number): void;
   interrupt(): void;
-  /** Answers a block: run this attempt in the worker's thread (InThreadAttempts), then go on. */
+  /** Answers a block: run these attempts in the worker's thread (InThreadAttempts), then go on. */
   attempt(job: unknown, nowMs?: number): void;
   /** Terminates the worker; the run ends with `result` (invariant 4). */
   abort(result: RunResult): void;
-  /** How many in-thread attempts of this run's worker have ended (their reports may not have come yet). */
-  attemptsEnded(): number;
+  /**
+   * The worker's in-thread attempts so far (their reports may not have come yet): how many began,
+   * how many ended, and when the last one began (epoch ms).
+   */
+  attempts(): { begun: number; ended: number; lastBegan: number };
 }
 
 class HotWorker {
   readonly worker: Worker;
-  /** [0]: an answer is waiting (Atomics.notify); [1]: in-thread attempts the worker ended. */
-  readonly signal = new Int32Array(new SharedArrayBuffer(8));
+  /** [0]: an answer is waiting (Atomics.notify); [1]: in-thread attempts the worker ended; [2]: begun. */
+  readonly signal = new Int32Array(new SharedArrayBuffer(24), 0, 3);
+  /** When the worker's last in-thread attempt began (epoch ms). */
+  readonly began = new Float64Array(this.signal.buffer, 16, 1);
   private readonly syncPort: MessagePort;
   busy = false;
   /** The targets object this worker was last sent (a structured clone of the catalog costs about a millisecond). */
@@ -98,7 +103,11 @@ export class HotWorkflowPool {
           answered = true;
           w.answer({ type: 'attempt', job, ...(nowMs === undefined ? {} : { nowMs }) });
         },
-        attemptsEnded: () => Atomics.load(w.signal, 1),
+        // Begun is read first: an attempt counted begun has its time written.
+        attempts: () => {
+          const begun = Atomics.load(w.signal, 2);
+          return { begun, ended: Atomics.load(w.signal, 1), lastBegan: w.began[0]! };
+        },
         abort: (result) => {
           if (!this.all.has(w)) return;
           cleanup();

@@ -42,10 +42,13 @@ export interface HotRunRequest {
 export interface InThreadAttempts {
   /** Before a run: get ready what the run may be asked to do (may load components). */
   prepare(data: unknown): Promise<void>;
-  /** While the worker waits for the main thread's answer to a block with these effects. */
+  /** While the worker waits for the main thread's answer to a block with these effects (the first child's instance is made). */
   warm(effects: readonly Effect[]): void;
-  /** Runs one attempt now. With a response, the workflow goes on with it; without, it waits again. */
-  run(job: unknown, now: () => number): { report: unknown; response?: InboxMessage };
+  /**
+   * Runs a job's attempts now, one after another, telling `progress` as each begins and ends.
+   * With responses, the workflow goes on with them; without any, it waits again.
+   */
+  run(job: unknown, now: () => number, progress: { began(): void; ended(): void }): { report: unknown; responses: InboxMessage[] };
 }
 
 /** main -> worker, on the worker's message port (the worker is idle). */
@@ -55,7 +58,7 @@ export type ToWorker = { type: 'run'; request: HotRunRequest };
 export type Resume =
   | { type: 'responses'; messages: InboxMessage[]; nowMs?: number }
   | { type: 'interrupt' }
-  /** Run a child's attempt in the worker's thread (InThreadAttempts.run), then go on or wait again. */
+  /** Run children's attempts in the worker's thread (InThreadAttempts.run), then go on or wait again. */
   | { type: 'attempt'; job: unknown; nowMs?: number };
 
 /** worker -> main. */

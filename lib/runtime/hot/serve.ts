@@ -15,8 +15,17 @@ import { loadWorkflowComponent } from './component-cache.js';
 /** Serves runs sent to this worker thread, one at a time. */
 export function serveWorkflows(inThread?: InThreadAttempts): void {
   const { signal: signalBuffer, syncPort } = workerData as { signal: SharedArrayBuffer; syncPort: MessagePort };
-  // [0]: the main thread answered; [1]: in-thread attempts ended (read by the main thread's time limit).
-  const signal = new Int32Array(signalBuffer);
+  // [0]: the main thread answered; [1]: in-thread attempts ended; [2]: begun; bytes 16-23: when
+  // the last one began (epoch ms). The main thread's time limit reads the last three.
+  const signal = new Int32Array(signalBuffer, 0, 3);
+  const began = new Float64Array(signalBuffer, 16, 1);
+  const progress = {
+    began: () => {
+      began[0] = Date.now();
+      Atomics.add(signal, 2, 1);
+    },
+    ended: () => void Atomics.add(signal, 1, 1),
+  };
   /** The report of the in-thread attempt the workflow went on with: sent with the next message, not one of its own. */
   let report: unknown;
   const post = (m: FromWorker) => {
@@ -69,11 +78,10 @@ export function serveWorkflows(inThread?: InThreadAttempts): void {
             ctx.addResponses(answer.messages);
             return;
           }
-          const ran = inThread!.run(answer.job, clock.now);
-          Atomics.add(signal, 1, 1);
-          if (ran.response) {
+          const ran = inThread!.run(answer.job, clock.now, progress);
+          if (ran.responses.length > 0) {
             report = ran.report;
-            ctx.addResponses([ran.response]);
+            ctx.addResponses(ran.responses);
             return;
           }
           post({ type: 'attempted', report: ran.report });
