@@ -132,6 +132,7 @@ export class WorkflowContext {
 
   /** Makes responses available (from the inbox at start, or arriving while the instance is hot). */
   addResponses(messages: InboxMessage[]): void {
+    let unordered = false;
     for (const m of messages) {
       if (m.type === 'cancel-requested') {
         this.cancelRequested = true;
@@ -140,11 +141,14 @@ export class WorkflowContext {
       const id = responseIdOf(m);
       if (this.responses.has(id)) continue;
       this.responses.set(id, m);
-      // Kept in arrival order; a response usually arrives last, so the search from the end is short.
-      let i = this.arrival.length;
-      while (i > 0 && arrivalOrder(m, this.arrival[i - 1]!) < 0) i--;
-      this.arrival.splice(i, 0, m);
-      if (i < this.firstOpen) this.firstOpen = i;
+      const last = this.arrival.at(-1);
+      this.arrival.push(m);
+      if (last && arrivalOrder(m, last) < 0) unordered = true;
+    }
+    // Kept in arrival order. A response usually arrives last; otherwise one sort for the batch.
+    if (unordered) {
+      this.arrival.sort(arrivalOrder);
+      this.firstOpen = 0;
     }
   }
 
