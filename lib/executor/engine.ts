@@ -302,7 +302,8 @@ export class Engine {
           const here = inThread && begun ? this.inThreadChildren(id, inline!, begun.begun, m.joinSetId, inThread.ffqns) : undefined;
           if (!here) begun?.start();
           events.push(...m.events);
-          if (m.effects.length) this.workSignal.notify();
+          // New due work comes only from effects applied the usual way: an inline child is this step's own.
+          if (rest.length) this.workSignal.notify();
           // Renew only when the lease is half spent: each renewal is a `locked` line in the log.
           if (lease.expiresAtMs - clock.now() < leaseMs / 2) await lease.renew(leaseMs);
           until = m.until;
