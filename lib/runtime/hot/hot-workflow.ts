@@ -8,9 +8,11 @@
  *  2. After `blocked`, the worker waits until resume() or interrupt() is called once; an interrupted
  *     run ends with a `done` result of status blocked and the worker becomes idle again.
  *  3. A crashed worker is replaced; its run is reported as crashed, never silently lost.
- *  4. An in-thread attempt (HotRun.attempt) is answered by exactly one `attempted` message or by
- *     abort(), which terminates the worker (the only way to stop a guest that runs past its time
- *     limit) and ends the run with the result the caller gives; nothing more is heard from it.
+ *  4. An in-thread job (HotRun.attempt) is reported exactly once, by an `attempted` message (the
+ *     workflow got no response from it and waits) or with the worker's next `blocked` or `done`,
+ *     before anything the workflow did after it; or it is ended by abort(), which terminates the
+ *     worker (the only way to stop a guest that runs past its time limit) and ends the run with
+ *     the result the caller gives; nothing more is heard from it.
  */
 import { Worker, MessageChannel, type MessagePort } from 'node:worker_threads';
 import type { InboxMessage } from '../../model/events.js';
