@@ -452,9 +452,14 @@ function firstMismatch(recorded: HistoryEvent, call: HistoryEvent, outputs: stri
   if (recorded.type !== call.type) return 'the kind of call';
   const r = recorded as unknown as Record<string, unknown>;
   const c = call as unknown as Record<string, unknown>;
-  for (const key of new Set([...Object.keys(r), ...Object.keys(c)])) {
-    if (key === 'at' || key === 'backtrace' || outputs.includes(key)) continue;
-    if (stringifyJson(r[key] ?? null) !== stringifyJson(c[key] ?? null)) return key;
-  }
+  const differs = (key: string): boolean => {
+    if (key === 'at' || key === 'backtrace' || outputs.includes(key)) return false;
+    const a = r[key] ?? null;
+    const b = c[key] ?? null;
+    // Equal strings and numbers are most keys; anything else compares as the JSON it is stored as (5 and 5n are equal).
+    return a !== b && stringifyJson(a) !== stringifyJson(b);
+  };
+  for (const key in r) if (differs(key)) return key;
+  for (const key in c) if (!(key in r) && differs(key)) return key;
   return undefined;
 }
