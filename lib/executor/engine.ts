@@ -34,9 +34,9 @@ import type { LogSink } from '../runtime/host/log.js';
 import type { Catalog, CatalogEntry } from './catalog.js';
 import type { ActivityRunner } from './activity-runner.js';
 import { runAttempt, type OutputTarget } from './attempt.js';
-import { InlineChildren, type Begun } from './inline-children.js';
-import { inThreadSpecs } from './sandbox/eligible.js';
-import type { InThreadData, InThreadReport } from './sandbox/protocol.js';
+import { InlineChildren } from './inline-children.js';
+import { InThreadPolicy } from './in-thread-policy.js';
+import type { InThreadReport } from './sandbox/protocol.js';
 
 export interface EngineDeps {
   store: ExecutionStore;
@@ -62,7 +62,7 @@ export interface EngineDeps {
    * `hot` pool started with the executor's entry (sandbox/workflow-entry.ts). Default false.
    */
   inThreadAttempts?: boolean;
-  /** A fan-out runs in its workflow's thread only if its activities' recent attempts took less than this (ms). Default 0.25. */
+  /** A fan-out runs in its workflow's thread only if its activities' recent attempts took less than this (ms). Default 0.25 (in-thread-policy.ts). */
   inThreadFanOutMs?: number;
   /** Where workflow log lines and captured output go (outside the history). */
   logSink?: (id: ExecutionId) => LogSink;
@@ -79,17 +79,18 @@ export interface SubmitOptions {
   id?: ExecutionId;
 }
 
-/** A fan-out runs in its workflow's thread only if its activities' recent attempts took less (ms). */
-const IN_THREAD_FAN_OUT_MS = 0.25;
-
 export class Engine {
   readonly hotWaits = new HotWaits();
   /** Notified when new work may be due here: a child created, a response delivered, a workflow parked. */
   readonly workSignal = new Signal();
   private readonly busy = new Set<ExecutionId>();
   private readonly inlineListeners = new Set<(o: StepOutcome) => void>();
+  /** Decides which inline children run in their workflow's own thread (absent: none do). */
+  private readonly inThread: InThreadPolicy | undefined;
 
-  constructor(readonly deps: EngineDeps) {}
+  constructor(readonly deps: EngineDeps) {
+    if (deps.inThreadAttempts && deps.inlineActivities !== false) this.inThread = new InThreadPolicy(deps.catalog, deps.activities, deps.inThreadFanOutMs);
+  }
 
   /** Hears how each attempt of an inline child ended (they end inside their parent's step); returns the unsubscribe. */
   onInlineStep(listener: (o: StepOutcome) => void): () => void {
@@ -244,7 +245,7 @@ export class Engine {
       ifc: entry.ifc, fn: entry.fn, targets: this.targets(),
       ...(this.deps.simulatedClock ? { fixedNowMs: clock.now() } : {}),
     };
-    const inThread = this.deps.inThreadAttempts && this.deps.inlineActivities !== false ? this.inThreadOf(entry) : undefined;
+    const inThread = this.inThread?.planFor(entry);
     if (inThread) request.inThread = inThread.data;
     const log = this.deps.logSink?.(id);
     const inline = this.deps.inlineActivities === false ? undefined : new InlineChildren({
@@ -299,7 +300,7 @@ export class Engine {
           const begun = inline?.begin(children);
           const lines = begun?.lines ?? [];
           if (m.events.length || lines.length) await lease.appendChildren(lines, m.events);
-          const here = inThread && begun ? this.inThreadChildren(id, inline!, begun.begun, m.joinSetId, inThread.ffqns) : undefined;
+          const here = inThread && begun ? this.inThread!.choose(inThread, begun.begun, m.joinSetId, inline!.running === 0 && !this.hotWaits.hasBuffered(id)) : undefined;
           if (!here) begun?.start();
           events.push(...m.events);
           // New due work comes only from effects applied the usual way: an inline child is this step's own.
@@ -313,8 +314,7 @@ export class Engine {
           const job = inline!.startInThread(here, {
             attempts: () => hotRun.attempts(),
             abort: (timedOut) => {
-              // An activity that ran past its limit here runs in the pool from now on: a stopped worker costs its workflow a replay.
-              this.poolOnly.add(timedOut.fx.ffqn);
+              this.inThread!.timedOut(timedOut.fx.ffqn);
               hotRun.abort({
                 status: 'blocked', joinSetId: m.joinSetId, events: [], effects: [],
                 ...(m.until === undefined ? {} : { until: m.until }), ...(m.waitingFor ? { waitingFor: m.waitingFor } : {}),
@@ -327,10 +327,7 @@ export class Engine {
       onAttempted: (report, waiting, hotRun) => {
         persisted = persisted.then(async () => {
           const reports = report as InThreadReport[];
-          for (const r of reports) {
-            const before = this.inThreadPace.get(r.ffqn);
-            this.inThreadPace.set(r.ffqn, before === undefined ? r.ms : before * 0.8 + r.ms * 0.2);
-          }
+          this.inThread!.measured(reports);
           const responses = await inline!.endInThread(reports);
           // The workflow has these responses, or is given them now: polling must not offer them again.
           for (const r of responses) seen.add(messageKey(r));
@@ -347,42 +344,6 @@ export class Engine {
       inline?.abandon();
     }
     return this.endRun(lease, runId, created, run, inline);
-  }
-
-  /** Activities whose attempt ran past its time limit in a workflow's thread: not run there again by this process. */
-  private readonly poolOnly = new Set<string>();
-  private readonly inThreadCache = new WeakMap<CatalogEntry, { data: InThreadData; ffqns: ReadonlySet<string> } | null>();
-  /** The activities a workflow reaches that may run in its worker's thread (built once per workflow). */
-  private inThreadOf(workflow: CatalogEntry): { data: InThreadData; ffqns: ReadonlySet<string> } | undefined {
-    let got = this.inThreadCache.get(workflow);
-    if (got === undefined) {
-      const specs = inThreadSpecs(workflow, this.deps.catalog);
-      got = specs.length > 0 ? { data: { specs }, ffqns: new Set(specs.map((s) => s.ffqn)) } : null;
-      this.inThreadCache.set(workflow, got);
-    }
-    return got ?? undefined;
-  }
-
-  /**
-   * The children to run in the parent's worker: those of the block, all in the join set the parent
-   * waits on, of eligible activities, with nothing else on its way to the parent (no other inline
-   * child running, no response waiting to be offered). One child always; a fan-out only when each
-   * of its activities is known to take less than handing an attempt to another thread costs
-   * (then running them one after another there is faster than the pool running them side by side).
-   */
-  private inThreadChildren(id: ExecutionId, inline: InlineChildren, begun: readonly Begun[], joinSetId: string, ffqns: ReadonlySet<string>): Begun[] | undefined {
-    if (begun.length === 0 || inline.running > 0 || this.hotWaits.hasBuffered(id)) return undefined;
-    for (const b of begun) {
-      if (b.fx.joinSetId !== joinSetId || !ffqns.has(b.fx.ffqn) || this.poolOnly.has(b.fx.ffqn)) return undefined;
-      if (begun.length > 1 && !((this.paceOf(b.entry) ?? Infinity) < (this.deps.inThreadFanOutMs ?? IN_THREAD_FAN_OUT_MS))) return undefined;
-    }
-    return [...begun];
-  }
-
-  /** By activity: a moving average of its in-thread attempts' durations (ms). */
-  private readonly inThreadPace = new Map<string, number>();
-  private paceOf(entry: CatalogEntry): number | undefined {
-    return this.inThreadPace.get(entry.ffqn) ?? this.deps.activities.pace?.(entry);
   }
 
   /** An activity's stdout/stderr, as `forward_stdout`/`forward_stderr` say: stored (db), the host's stream, or dropped. */
