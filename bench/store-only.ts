@@ -11,7 +11,7 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { ExecutionStore, nodeFileLayer, type FileLayer, type AppendFile, type ChildLine } from '../lib/store/index.js';
-import { newExecutionId, newRunId, oneOffJoinSetId, childExecutionId, type ExecutionId } from '../lib/model/ids.js';
+import { newExecutionId, newRunId, oneOffJoinSetId, childExecutionId } from '../lib/model/ids.js';
 import { SeededRandom } from '../lib/model/random.js';
 import type { Created, LogEvent } from '../lib/model/events.js';
 import { isoTime, systemClock } from '../lib/model/time.js';

@@ -25,18 +25,17 @@ import type { ExecutionStore, Lease } from '../store/index.js';
 import type { Effect } from '../runtime/context.js';
 import { runWorkflow, SuspendSignal, type RunResult } from '../runtime/workflow-run.js';
 import type { RecordedEvent } from '../runtime/context.js';
-import type { HotRun, HotWorkflowPool } from '../runtime/hot/hot-workflow.js';
-import type { HotRunRequest } from '../runtime/hot/protocol.js';
-import { HotWaits, messageKey } from './hot-waits.js';
+import type { HotWorkflowPool } from '../runtime/hot/hot-workflow.js';
+import { HotWaits } from './hot-waits.js';
 import { Signal } from './signal.js';
 import type { ValueCodec } from '../runtime/host/values.js';
 import type { LogSink } from '../runtime/host/log.js';
 import type { Catalog, CatalogEntry } from './catalog.js';
 import type { ActivityRunner } from './activity-runner.js';
 import { runAttempt, type OutputTarget } from './attempt.js';
-import { InlineChildren } from './inline-children.js';
+import type { InlineChildren } from './inline-children.js';
+import { HotStep, type HotStepHost } from './hot-step.js';
 import { InThreadPolicy } from './in-thread-policy.js';
-import type { InThreadReport } from './sandbox/protocol.js';
 
 export interface EngineDeps {
   store: ExecutionStore;
@@ -88,8 +87,22 @@ export class Engine {
   /** Decides which inline children run in their workflow's own thread (absent: none do). */
   private readonly inThread: InThreadPolicy | undefined;
 
+  /** What a hot step uses of this engine (its private parts through closures). */
+  private readonly hotHost: HotStepHost;
+
   constructor(readonly deps: EngineDeps) {
     if (deps.inThreadAttempts && deps.inlineActivities !== false) this.inThread = new InThreadPolicy(deps.catalog, deps.activities, deps.inThreadFanOutMs);
+    this.hotHost = {
+      deps, hotWaits: this.hotWaits, workSignal: this.workSignal, inThread: this.inThread,
+      targets: () => this.targets(),
+      inlineStepped: (o) => {
+        for (const l of this.inlineListeners) l(o);
+        if (o.status === 'retry') this.workSignal.notify();
+      },
+      forward: (id, stream, target, text) => this.forward(id, stream, target, text),
+      applyEffects: (parent, effects, inline) => this.applyEffects(parent, effects, inline),
+      deliverDueDelays: (id, events, inbox) => this.deliverDueDelays(id, events, inbox),
+    };
   }
 
   /** Hears how each attempt of an inline child ended (they end inside their parent's step); returns the unsubscribe. */
@@ -225,124 +238,9 @@ export class Engine {
     return { status: 'blocked' };
   }
 
-  /**
-   * The "await" strategy: the workflow runs in a worker and stays hot while it waits. Each time it
-   * blocks, what it recorded is persisted (effects first), the lease is renewed, and the wait is
-   * parked until a response arrives (offered by whoever delivers it in this process, by a delay's
-   * timer, or found by polling the inbox) or until the lease would run out (then interrupted).
-   */
+  /** The "await" strategy (hot-step.ts): the workflow runs in a worker and stays hot while it waits. */
   private async advanceHot(lease: Lease, runId: RunId, created: Created, entry: CatalogEntry, inbox: InboxMessage[], history: RecordedEvent[]): Promise<StepOutcome> {
-    const { clock } = this.deps;
-    const id = lease.id as ExecutionId;
-    const cfg = entry.component.config;
-    const leaseMs = cfg.kind === 'workflow' ? cfg.exec.lockExpiryMs : 1000;
-    const events: LogEvent[] = [...lease.events];
-    const seen = new Set(inbox.map(messageKey));
-    let persisted = Promise.resolve();
-    const request: HotRunRequest = {
-      executionId: id, created, history, logLength: lease.events.length, inbox,
-      component: { location: entry.component.location, cacheDir: entry.component.cacheDir, digest: entry.component.digest },
-      ifc: entry.ifc, fn: entry.fn, targets: this.targets(),
-      ...(this.deps.simulatedClock ? { fixedNowMs: clock.now() } : {}),
-    };
-    const inThread = this.inThread?.planFor(entry);
-    if (inThread) request.inThread = inThread.data;
-    const log = this.deps.logSink?.(id);
-    const inline = this.deps.inlineActivities === false ? undefined : new InlineChildren({
-      store: this.deps.store, catalog: this.deps.catalog, clock, random: this.deps.random, activities: this.deps.activities, hotWaits: this.hotWaits,
-      forward: (child) => (stream, target, text) => this.forward(child, stream, target, text),
-      stepped: (o) => {
-        for (const l of this.inlineListeners) l(o);
-        if (o.status === 'retry') this.workSignal.notify();
-      },
-    }, lease, leaseMs);
-    this.hotWaits.started(id);
-    // Parks the run until a response comes, or until the lease would run out.
-    const park = async (hotRun: HotRun, until: number | undefined): Promise<void> => {
-      // Responses delivered in this process while the workflow ran were buffered: park offers them.
-      const wait = this.hotWaits.park(id, hotRun, seen);
-      this.workSignal.notify();
-      if (wait.settled) return; // resumed at once from the buffer: nothing to wait for
-      // Give the lease back before it runs out, unless inline children run (their answer is near, and they keep it renewed).
-      const giveBack = (): void => {
-        if (inline?.running) wait.timers.push(setTimeout(giveBack, Math.max(1, leaseMs * 0.8)).unref());
-        else this.hotWaits.interrupt(id);
-      };
-      wait.timers.push(setTimeout(giveBack, Math.max(1, leaseMs * 0.8)).unref());
-      // Delays coming due, and responses written by other processes, are looked for on the disk.
-      const check = async () => {
-        const inbox = await lease.readInbox();
-        const due = await this.deliverDueDelays(id, events, inbox);
-        this.hotWaits.offer(id, [...inbox, ...due], clock.now());
-      };
-      const checkLater = (ms: number) => setTimeout(() => void check().catch(() => this.hotWaits.interrupt(id)), ms).unref();
-      if (until !== undefined) wait.timers.push(checkLater(Math.max(0, until - clock.now())));
-      wait.timers.push(setInterval(() => void check().catch(() => this.hotWaits.interrupt(id)), 100).unref());
-      if (until !== undefined && until <= clock.now()) await check();
-    };
-    // Nothing may have been parked (an append failed, e.g. the lease was taken over): end the run
-    // itself, or the worker would wait for an answer forever.
-    const endWait = (hotRun: HotRun) => () => {
-      this.hotWaits.interrupt(id);
-      hotRun.interrupt();
-    };
-    let until: number | undefined;
-    let run: RunResult;
-    try {
-      run = await this.deps.hot!.run(request, {
-      onLog: (level, message, atMs, position) => log?.(level as never, message, atMs, position),
-      onBlocked: (m, hotRun) => {
-        persisted = persisted.then(async () => {
-          if (m.effects.length) lease.assertHeld(); // a stale run (taken over while it ran) creates nothing
-          const { children, rest } = inline ? inline.partition(m.effects) : { children: [], rest: m.effects };
-          await this.applyEffects(id, rest, inline);
-          // Inline children: their first lines, then the parent's that name them, in one fenced write.
-          const begun = inline?.begin(children);
-          const lines = begun?.lines ?? [];
-          if (m.events.length || lines.length) await lease.appendChildren(lines, m.events);
-          const here = inThread && begun ? this.inThread!.choose(inThread, begun.begun, m.joinSetId, inline!.running === 0 && !this.hotWaits.hasBuffered(id)) : undefined;
-          if (!here) begun?.start();
-          events.push(...m.events);
-          // New due work comes only from effects applied the usual way: an inline child is this step's own.
-          if (rest.length) this.workSignal.notify();
-          // Renew only when the lease is half spent: each renewal is a `locked` line in the log.
-          if (lease.expiresAtMs - clock.now() < leaseMs / 2) await lease.renew(leaseMs);
-          until = m.until;
-          if (!here) return park(hotRun, until);
-          // The workflow's worker runs the children's attempts and goes on; past a time limit it is
-          // terminated and the run ends blocked, as if interrupted (it replays when due again).
-          const job = inline!.startInThread(here, {
-            attempts: () => hotRun.attempts(),
-            abort: (timedOut) => {
-              this.inThread!.timedOut(timedOut.fx.ffqn);
-              hotRun.abort({
-                status: 'blocked', joinSetId: m.joinSetId, events: [], effects: [],
-                ...(m.until === undefined ? {} : { until: m.until }), ...(m.waitingFor ? { waitingFor: m.waitingFor } : {}),
-              });
-            },
-          });
-          hotRun.attempt(job, clock.now());
-        }).catch(endWait(hotRun));
-      },
-      onAttempted: (report, waiting, hotRun) => {
-        persisted = persisted.then(async () => {
-          const reports = report as InThreadReport[];
-          this.inThread!.measured(reports);
-          const responses = await inline!.endInThread(reports);
-          // The workflow has these responses, or is given them now: polling must not offer them again.
-          for (const r of responses) seen.add(messageKey(r));
-          if (!waiting) return;
-          // The worker could not go on (its attempts are retried, or it could not run them): answer it as usual.
-          if (responses.length > 0) hotRun.resume(responses, clock.now());
-          else await park(hotRun, until);
-        }).catch(endWait(hotRun));
-      },
-    });
-      await persisted;
-    } finally {
-      this.hotWaits.ended(id);
-      inline?.abandon();
-    }
+    const { run, inline } = await new HotStep(this.hotHost, lease, created, entry, inbox, history).run();
     return this.endRun(lease, runId, created, run, inline);
   }
 

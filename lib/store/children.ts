@@ -19,7 +19,7 @@
  *     nothing more is written here for it.
  *  4. Only complete lines count; a torn tail is cut off by the next holder before it writes.
  */
-import type { ChildFinished, Created, InboxMessage, LogEvent } from '../model/events.js';
+import type { ChildFinished, Created, LogEvent } from '../model/events.js';
 import { INBOX_TYPES } from '../model/events.js';
 import { decodeEvent, encodeEvent, EventDecodeError } from '../model/event-codec.js';
 import { parseExecutionId, parentOf, type ExecutionId } from '../model/ids.js';

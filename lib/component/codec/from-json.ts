@@ -13,7 +13,7 @@ import type { JsonValue } from '../../model/json.js';
 import { formatWitType, type WitType } from '../../model/wit-types.js';
 import { exampleJson } from './examples.js';
 import { fail, jsName, nameIndex, quotedList, showJson } from './names.js';
-import { charCheck, floatFromJson, intFromJson, isIntKind, stringCheck } from './scalars.js';
+import { charCheck, floatFromJson, intFromJson, stringCheck } from './scalars.js';
 import { isNullableOption, typedArrayFor } from './shapes.js';
 
 type JsonObject = { [key: string]: JsonValue };
