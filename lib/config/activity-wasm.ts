@@ -23,11 +23,12 @@ export function readActivityWasm(r: TableReader, env: NodeJS.ProcessEnv): Activi
     .filter((h): h is AllowedHost => h !== undefined);
   const directories = readDirectories(r);
   const memoryLimitBytes = readMemoryLimit(r);
+  const inWorkflowThread = r.boolean('in_workflow_thread', true, 'in_workflow_thread = false');
   r.finish();
   if (!common) return undefined;
   return {
     ...common, kind: 'activity_wasm', exec, maxRetries, retryExpBackoffMs, retryOnErr, forwardStdout, forwardStderr,
-    envVars, allowedHosts, directories, memoryLimitBytes,
+    envVars, allowedHosts, directories, memoryLimitBytes, inWorkflowThread,
   };
 }
 

@@ -78,6 +78,8 @@ export interface ActivityWasmConfig extends ComponentCommon {
   readonly directories: DirectoriesSettings;
   /** Cap on the guest's linear memory. Default 512 MiB. */
   readonly memoryLimitBytes: number;
+  /** May run in a hot workflow's own worker thread when eligible (docs/configuration.md). Default true. */
+  readonly inWorkflowThread: boolean;
 }
 
 export interface ActivityStubConfig extends ComponentCommon {

@@ -32,14 +32,14 @@ location = "fibo_workflow.wasm"
     expect(config.warnings).toEqual([]);
   });
 
-  it('fills activity settings: 5 retries, 100 ms backoff, retry on err, 1 s lock expiry, output to db, 512 MiB', () => {
+  it('fills activity settings: 5 retries, 100 ms backoff, retry on err, 1 s lock expiry, output to db, 512 MiB, may run in a workflow\'s thread', () => {
     const a = config.components[0] as ActivityWasmConfig;
     expect(a).toEqual({
       kind: 'activity_wasm', name: 'fibo_activity', location: join(DIR, 'fibo_activity.wasm'), keyPath: 'activity_wasm[0]',
       exec: { lockExpiryMs: 1_000, batchSize: 5, tickSleepMs: 200 },
       maxRetries: 5, retryExpBackoffMs: 100, retryOnErr: true, forwardStdout: 'db', forwardStderr: 'db',
       envVars: [], allowedHosts: [], directories: { enabled: false, reuseOnRetry: false, processProvider: 'none' },
-      memoryLimitBytes: 512 * 1024 * 1024,
+      memoryLimitBytes: 512 * 1024 * 1024, inWorkflowThread: true,
     });
   });
 
@@ -129,6 +129,7 @@ directories.enabled = true
 directories.reuse_on_retry = true
 directories.process_provider = "native"
 memory_limit.megabytes = 64
+in_workflow_thread = false
 
 [[activity_wasm.allowed_host]]
 pattern = "http://127.0.0.1:*"
@@ -172,7 +173,7 @@ join_next_blocking_strategy = "interrupt"
             },
           ],
           directories: { enabled: true, reuseOnRetry: true, processProvider: 'native' },
-          memoryLimitBytes: 64 * 1024 * 1024,
+          memoryLimitBytes: 64 * 1024 * 1024, inWorkflowThread: false,
         },
         { kind: 'activity_stub', name: 'approval', location: join(DIR, 'components', 'approval.wasm'), keyPath: 'activity_external[0]' },
         {

@@ -18,7 +18,7 @@ import type { InThreadReport } from '../../lib/executor/sandbox/protocol.js';
 import type { ActivityRunner } from '../../lib/executor/activity-runner.js';
 import { executionDirName, type ExecutionId } from '../../lib/model/ids.js';
 import { verifyAll } from '../../lib/verify/verify-all.js';
-import { IN_PROCESS, SCRIPT_FFQN, writeConfig, type HarnessConfig } from '../../harness/run/config.js';
+import { IN_PROCESS, ROOT, SCRIPT_FFQN, writeConfig, type HarnessConfig } from '../../harness/run/config.js';
 import { testEngine, type TestEngine } from '../support/engine.js';
 
 const ID = 'E_01JD0Z3T6W7Y8X9A0B1C2D3E4F' as ExecutionId;
@@ -201,6 +201,9 @@ max_retries = 0
 `);
     const entry = t.engine.deps.catalog.resolve('testing:js-activity/sandbox.print')!;
     expect(inThreadEligible(entry)).toBe(false); // a componentize-js component: the pool's only
+    const small = { ...entry, component: { ...entry.component, location: `${ROOT}/.cache/components/test_activity.wasm` } };
+    expect(inThreadEligible(small)).toBe(true);
+    expect(inThreadEligible({ ...small, component: { ...small.component, config: { ...small.component.config, inWorkflowThread: false } as never } })).toBe(false);
     const cfg = entry.component.config as { maxRetries: number; retryExpBackoffMs: number; retryOnErr: boolean };
     const inThread = new InThread();
     await inThread.prepare({ specs: [{ ...describeAttempt(entry).spec, policy: cfg, errIsVariant: false }] });

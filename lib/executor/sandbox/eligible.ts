@@ -2,7 +2,8 @@
  * Which activities a hot workflow's worker may run in its own thread (./in-thread.ts): small
  * components with nothing to guard beyond their memory and time limits. One with outbound HTTP
  * (secrets, traces) or a folder of its own runs in the sandbox pool only, and so does a large
- * component (a componentize-js one is over 10 MB: each workflow worker would hold its instance).
+ * component (a componentize-js one is over 10 MB: each workflow worker would hold its instance),
+ * and so does one configured with `in_workflow_thread = false`.
  */
 import { statSync } from 'node:fs';
 import { extensionInterfaceName } from '../../component/extensions.js';
@@ -29,7 +30,7 @@ function fileSize(location: string): number {
 
 export function inThreadEligible(entry: CatalogEntry): boolean {
   const cfg = entry.component.config;
-  return cfg.kind === 'activity_wasm' && cfg.allowedHosts.length === 0 && !cfg.directories.enabled
+  return cfg.kind === 'activity_wasm' && cfg.inWorkflowThread && cfg.allowedHosts.length === 0 && !cfg.directories.enabled
     && fileSize(entry.component.location) <= IN_THREAD_MAX_BYTES;
 }
 
