@@ -16,8 +16,6 @@ export interface AttemptLimits {
 
 export interface ActivityRunner {
   run(entry: CatalogEntry, params: JsonValue[], limits: AttemptLimits): Promise<AttemptResult>;
-  /** How long the activity's recent attempts took (ms), if the runner knows. */
-  pace?(entry: CatalogEntry): number | undefined;
   close(): Promise<void>;
 }
 

@@ -61,7 +61,7 @@ export interface EngineDeps {
    * `hot` pool started with the executor's entry (sandbox/workflow-entry.ts). Default false.
    */
   inThreadAttempts?: boolean;
-  /** A fan-out runs in its workflow's thread only if its activities' recent attempts took less than this (ms). Default 0.25 (in-thread-policy.ts). */
+  /** A fan-out runs in its workflow's thread unless its activities' recent attempts there took this long (ms); 0: never. Default 1 (in-thread-policy.ts). */
   inThreadFanOutMs?: number;
   /** Where workflow log lines and captured output go (outside the history). */
   logSink?: (id: ExecutionId) => LogSink;
@@ -91,7 +91,7 @@ export class Engine {
   private readonly hotHost: HotStepHost;
 
   constructor(readonly deps: EngineDeps) {
-    if (deps.inThreadAttempts && deps.inlineActivities !== false) this.inThread = new InThreadPolicy(deps.catalog, deps.activities, deps.inThreadFanOutMs);
+    if (deps.inThreadAttempts && deps.inlineActivities !== false) this.inThread = new InThreadPolicy(deps.catalog, deps.inThreadFanOutMs);
     this.hotHost = {
       deps, hotWaits: this.hotWaits, workSignal: this.workSignal, inThread: this.inThread,
       targets: () => this.targets(),

@@ -27,7 +27,7 @@ import { messageKey, type HotWaits } from './hot-waits.js';
 import type { Signal } from './signal.js';
 import { InlineChildren } from './inline-children.js';
 import type { InThreadPlan, InThreadPolicy } from './in-thread-policy.js';
-import type { InThreadReport } from './sandbox/protocol.js';
+import type { InThreadJobReport } from './sandbox/protocol.js';
 
 /** What a hot step needs of the engine. */
 export interface HotStepHost {
@@ -91,7 +91,7 @@ export class HotStep {
       const run = await deps.hot!.run(request, {
         onLog: (level, message, atMs, position) => log?.(level as never, message, atMs, position),
         onBlocked: (m, hotRun) => this.handle(hotRun, () => this.blocked(m, hotRun)),
-        onAttempted: (report, waiting, hotRun) => this.handle(hotRun, () => this.attempted(report as InThreadReport[], waiting, hotRun)),
+        onAttempted: (report, waiting, hotRun) => this.handle(hotRun, () => this.attempted(report as InThreadJobReport, waiting, hotRun)),
       });
       await this.persisted;
       return { run, inline: this.inline };
@@ -144,9 +144,9 @@ export class HotStep {
     hotRun.attempt(job, clock.now());
   }
 
-  private async attempted(reports: InThreadReport[], waiting: boolean, hotRun: HotRun): Promise<void> {
-    this.host.inThread!.measured(reports);
-    const responses = await this.inline!.endInThread(reports);
+  private async attempted(report: InThreadJobReport, waiting: boolean, hotRun: HotRun): Promise<void> {
+    this.host.inThread!.measured(report);
+    const responses = await this.inline!.endInThread(report);
     // The workflow has these responses, or is given them now: polling must not offer them again.
     for (const r of responses) this.seen.add(messageKey(r));
     if (!waiting) return;

@@ -32,7 +32,7 @@ import type { Catalog, CatalogEntry } from './catalog.js';
 import type { HotWaits } from './hot-waits.js';
 import { decideAttempt, routeOutput, runAttempt, type AttemptOutcome, type Forward } from './attempt.js';
 import { outcomeOf, type Decision } from './retry.js';
-import type { InThreadJob, InThreadReport } from './sandbox/protocol.js';
+import type { InThreadJob, InThreadJobReport } from './sandbox/protocol.js';
 import type { StepOutcome } from './engine.js';
 
 type CreateChild = Extract<Effect, { type: 'create-child' }>;
@@ -194,14 +194,20 @@ export class InlineChildren {
   }
 
   /**
-   * The in-thread job's reports: each attempt's output routed, its outcome recorded as for any
-   * attempt. Returns the responses their outcomes make (the worker went on with the same ones when it could).
+   * The in-thread job's report: each attempt's output routed, its outcome recorded as for any
+   * attempt, the children it did not run started in the pool. Returns the responses the outcomes
+   * make (the worker went on with the same ones when it could).
    */
-  async endInThread(reports: readonly InThreadReport[]): Promise<InboxMessage[]> {
+  async endInThread({ reports, skipped }: InThreadJobReport): Promise<InboxMessage[]> {
     const cur = this.inThread;
     if (!cur) return [];
     clearTimeout(cur.timer);
     this.inThread = undefined;
+    // The job stopped early: the children it did not run go to the pool.
+    for (const id of skipped) {
+      const child = cur.children.find((c) => c.fx.id === id);
+      if (child) this.track(child.fx.id, this.attempt(child));
+    }
     const responses: InboxMessage[] = [];
     try {
       for (const report of reports) {
@@ -259,7 +265,7 @@ export class InlineChildren {
       if (this.lease.expiresAtMs - this.deps.clock.now() < this.leaseMs / 2) void this.lease.renew(this.leaseMs).catch(() => undefined);
     }, Math.max(1, this.leaseMs / 4)).unref();
     void p.finally(() => {
-      this.inflight.delete(id);
+      if (this.inflight.get(id) === p) this.inflight.delete(id);
       if (this.inflight.size === 0 && this.renewTimer) {
         clearInterval(this.renewTimer);
         this.renewTimer = undefined;

@@ -14,7 +14,7 @@ import { SandboxPool } from '../../lib/executor/sandbox/pool.js';
 import { InThread } from '../../lib/executor/sandbox/in-thread.js';
 import { describeAttempt } from '../../lib/executor/sandbox/spec.js';
 import { inThreadEligible } from '../../lib/executor/sandbox/eligible.js';
-import type { InThreadReport } from '../../lib/executor/sandbox/protocol.js';
+import type { InThreadJobReport } from '../../lib/executor/sandbox/protocol.js';
 import type { ActivityRunner } from '../../lib/executor/activity-runner.js';
 import { executionDirName, type ExecutionId } from '../../lib/model/ids.js';
 import { verifyAll } from '../../lib/verify/verify-all.js';
@@ -105,12 +105,10 @@ describe('in-thread attempts', () => {
     expect(reports.filter((r) => r.status === 'diverged')).toEqual([]);
   }, 60_000);
 
-  it('run a fan-out of short activities in the workflow\'s thread, one after another, once their pace is known', async () => {
+  it('run a fan-out in the workflow\'s thread, one after another; one of long attempts stops early and leaves the rest to the pool', async () => {
     const pool = countingPool();
-    // Any known pace counts as short here; the default takes attempts under 0.25 ms.
-    const { e, folder } = await engine({}, { activities: pool, inThreadAttempts: true, inThreadFanOutMs: 1e6 });
+    const { e, folder } = await engine({}, { activities: pool, inThreadAttempts: true });
     const program = [
-      { op: 'call', fn: 'activity.add', args: [1, 1] }, // alone: in the thread, and its pace is known from then on
       { op: 'join-set-create', as: 'a' },
       { op: 'submit', fn: 'activity.add', js: 'a', args: [1, 2], as: 'c1' },
       { op: 'submit', fn: 'activity.add', js: 'a', args: [3, 4], as: 'c2' },
@@ -118,34 +116,41 @@ describe('in-thread attempts', () => {
       { op: 'join-next', js: 'a' },
       { op: 'join-next', js: 'a' },
       { op: 'join-next', js: 'a' },
-      { op: 'submit', fn: 'activity.echo', js: 'a', args: ['e'], as: 'c4' }, // no pace known for echo: alone it still runs here
-      { op: 'submit', fn: 'activity.echo', js: 'a', args: ['f'], as: 'c5' }, // ... but a fan-out of it goes to the pool
+      // 30 ms each: the job stops after the first (past 20 ms, over 1 ms an attempt), the pool runs the other two ...
+      { op: 'submit', fn: 'activity.spin', js: 'a', args: [30], as: 'c4' },
+      { op: 'submit', fn: 'activity.spin', js: 'a', args: [30], as: 'c5' },
+      { op: 'submit', fn: 'activity.spin', js: 'a', args: [30], as: 'c6' },
+      { op: 'join-next', js: 'a' },
+      { op: 'join-next', js: 'a' },
+      { op: 'join-next', js: 'a' },
+      // ... and the next fan-out of it goes to the pool whole: its attempts are known to take long.
+      { op: 'submit', fn: 'activity.spin', js: 'a', args: [1], as: 'c7' },
+      { op: 'submit', fn: 'activity.spin', js: 'a', args: [1], as: 'c8' },
       { op: 'join-next', js: 'a' },
       { op: 'join-next', js: 'a' },
     ];
     await e.submit(SCRIPT_FFQN, [JSON.stringify(program)], { id: ID });
     const summary = await tick(e, { maxDurationMs: 30_000, concurrency: 2 });
-    expect(summary.finishedOk).toBe(7);
-    expect(pool.seen).toEqual(['testing:activity/ops.echo', 'testing:activity/ops.echo']);
+    expect(summary.finishedOk).toBe(9);
+    expect(pool.seen).toEqual(Array(4).fill('testing:activity/ops.spin'));
     const { events } = await e.deps.store.read(ID);
     // Run one after another in submission order, they are consumed in that order.
     const consumed = events.filter((x) => x.type === 'join-next' && 'response' in x && x.response).map((x) => (x as { response: { execution_id: string } }).response.execution_id);
-    expect(consumed.slice(0, 4)).toEqual([`${ID}.o:1-add_1`, `${ID}.g:2_1`, `${ID}.g:2_2`, `${ID}.g:2_3`]);
-    expect(JSON.parse((events.at(-1) as { result: { ok: string } }).result.ok).slice(0, 1)).toEqual([{ ok: 2 }]);
-    expect(childLines(folder(ID)).filter((l) => l.type === 'finished')).toHaveLength(6);
+    expect(consumed.slice(0, 4)).toEqual([`${ID}.g:1_1`, `${ID}.g:1_2`, `${ID}.g:1_3`, `${ID}.g:1_4`]);
+    expect(JSON.parse((events.at(-1) as { result: { ok: string } }).result.ok).slice(0, 1)).toEqual(['g:1']);
+    expect(childLines(folder(ID)).filter((l) => l.type === 'finished')).toHaveLength(8);
     const reports = await verifyAll(e.deps.store, e.deps.catalog, e.deps.codec);
     expect(reports.map((r) => [r.id, r.status])).toEqual([[ID, 'replayed']]);
   });
 
   it('a fan-out stopped at one attempt\'s time limit: that one timed out, the others run again on their own; the parent finishes', async () => {
     const pool = countingPool();
-    const { e, folder } = await engine({ activityLockMs: 300, maxRetries: 1 }, { activities: pool, inThreadAttempts: true, inThreadFanOutMs: 1e6 });
+    const { e, folder } = await engine({ activityLockMs: 300, maxRetries: 1 }, { activities: pool, inThreadAttempts: true });
     const program = [
-      { op: 'call', fn: 'activity.spin', args: [1] },
       { op: 'join-set-create', as: 'a' },
-      { op: 'submit', fn: 'activity.spin', js: 'a', args: [1], as: 'c1' },
+      { op: 'submit', fn: 'activity.spin', js: 'a', args: [0], as: 'c1' },
       { op: 'submit', fn: 'activity.spin', js: 'a', args: [5000], as: 'c2' },
-      { op: 'submit', fn: 'activity.spin', js: 'a', args: [2], as: 'c3' },
+      { op: 'submit', fn: 'activity.spin', js: 'a', args: [0], as: 'c3' },
       { op: 'join-next', js: 'a' },
       { op: 'join-next', js: 'a' },
       { op: 'join-next', js: 'a' },
@@ -154,7 +159,7 @@ describe('in-thread attempts', () => {
     const started = Date.now();
     await tick(e, { maxDurationMs: 30_000, concurrency: 2 });
     expect(Date.now() - started).toBeLessThan(10_000);
-    const [c1, c2, c3] = [1, 2, 3].map((i) => `${ID}.g:2_${i}` as ExecutionId);
+    const [c1, c2, c3] = [1, 2, 3].map((i) => `${ID}.g:1_${i}` as ExecutionId);
     const lines = childLines(folder(ID));
     const linesOf = (id: string) => lines.filter((l) => l.execution_id === id).map((l) => l.type);
     expect(linesOf(c2!)).toEqual(['created', 'locked', 'temporarily-timed-out']);
@@ -211,18 +216,19 @@ max_retries = 0
     const b = { ...a, childId: `${ID}.g:1_2`, params: ['again'] };
     const missing = { ...a, childId: `${ID}.g:1_3`, ffqn: 'testing:js-activity/sandbox.nothing' };
     const progress = { begun: 0, ended: 0 };
-    const { report, responses } = inThread.run({ attempts: [a, b, missing] }, () => Date.UTC(2026, 0, 1), {
-      began: () => void progress.begun++,
-      ended: () => void progress.ended++,
-    }) as { report: InThreadReport[]; responses: unknown[] };
+    const counting = { began: () => void progress.begun++, ended: () => void progress.ended++ };
+    // One job each: a job may stop after an attempt that took long (a first call compiles), leaving the rest.
+    const runs = [a, b, missing].map((x) => inThread.run({ attempts: [x] }, () => Date.UTC(2026, 0, 1), counting) as { report: InThreadJobReport; responses: unknown[] });
     expect(progress).toEqual({ begun: 3, ended: 3 });
+    const report = runs.flatMap((r) => r.report.reports);
+    expect(runs.flatMap((r) => r.report.skipped)).toEqual([]);
     expect(report[0]).toMatchObject({ childId: a.childId, ffqn: entry.ffqn, at: '2026-01-01T00:00:00.000Z', result: { kind: 'returned', value: { ok: 'hello' } }, stdout: 'hello\n', stderr: 'stderr: hello\n' });
     expect(report[0]!.ms).toBeGreaterThan(0);
     // The second attempt gets a fresh (renewed) instance and its own output only.
     expect(report[1]).toMatchObject({ childId: b.childId, result: { kind: 'returned', value: { ok: 'again' } }, stdout: 'again\n', stderr: 'stderr: again\n' });
     // Not loaded in this thread: the attempt could not start (a trap); the workflow gets no response from it (max_retries = 0 applies on the main thread).
     expect(report[2]!.result).toMatchObject({ kind: 'trapped', reason: expect.stringContaining('could not start') });
-    expect(responses).toEqual([
+    expect(runs.flatMap((r) => r.responses)).toEqual([
       { type: 'child-finished', at: '2026-01-01T00:00:00.000Z', join_set_id: 'g:1', child_execution_id: a.childId, result: { ok: 'hello' } },
       { type: 'child-finished', at: '2026-01-01T00:00:00.000Z', join_set_id: 'g:1', child_execution_id: b.childId, result: { ok: 'again' } },
     ]);

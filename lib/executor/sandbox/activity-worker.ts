@@ -80,13 +80,11 @@ async function attempt(m: ToSandbox): Promise<void> {
   ahead = undefined;
   let result: AttemptResult;
   let prepared: Prepared | undefined;
-  let began: number | undefined;
   try {
     prepared = mine ?? (await prepare(job.key, spec));
     const { instance } = prepared;
     setActivityEnv(spec.env, spec.allowedHosts);
     if (job.announceStart) parentPort!.postMessage({ type: 'started' } satisfies FromSandbox);
-    began = performance.now();
     result = await callExport({ ffqn: spec.ffqn, ifc: spec.ifc, fn: spec.fn } as never, instance, job.params, jcoCodec);
   } catch (e) {
     result = { kind: 'trapped', reason: `activity could not start: ${e instanceof Error ? e.message : String(e)}` };
@@ -101,6 +99,6 @@ async function attempt(m: ToSandbox): Promise<void> {
     prepared.traces.length = 0;
   }
   if (prepared && result.kind === 'returned') keepRenewer(job.key, prepared);
-  parentPort!.postMessage({ type: 'result', result, ...(began === undefined ? {} : { callMs: performance.now() - began }) } satisfies FromSandbox);
+  parentPort!.postMessage({ type: 'result', result } satisfies FromSandbox);
   ahead = { key: job.key, prepared: prepare(job.key, spec).catch(() => undefined) };
 }

@@ -13,6 +13,8 @@
  *  3. The decision is retry.ts's, with the same policy the main thread applies to the reports: the
  *     workflow goes on with the final outcomes; an attempt to retry gives it nothing (with none
  *     final, it waits).
+ *  4. A job runs its attempts in order and may stop early (STOP_AFTER_MS): the children it did not
+ *     run are named in its report, and the main thread runs them in the pool.
  */
 import type { InboxMessage } from '../../model/events.js';
 import { isoTime } from '../../model/time.js';
@@ -24,7 +26,15 @@ import { takeRenewer } from '../../component/glue-patches.js';
 import { callExportSync } from '../activity-runner.js';
 import { decide, outcomeOf, type AttemptResult } from '../retry.js';
 import { activityWasi, setActivityEnv } from './wasi.js';
-import type { InThreadAttempt, InThreadData, InThreadJob, InThreadReport, InThreadSpec } from './protocol.js';
+import type { InThreadAttempt, InThreadData, InThreadJob, InThreadJobReport, InThreadReport, InThreadSpec } from './protocol.js';
+
+/**
+ * A job stops early, leaving the rest of its children to the pool, once it has run longer than
+ * STOP_AFTER_MS with its attempts averaging more than LONG_ATTEMPT_MS: such attempts gain
+ * nothing from running here, and side by side in the pool they finish sooner.
+ */
+export const STOP_AFTER_MS = 20;
+export const LONG_ATTEMPT_MS = 1;
 
 interface Loaded {
   spec: InThreadSpec;
@@ -81,17 +91,22 @@ export class InThread implements InThreadAttempts {
     }
   }
 
-  run(job: unknown, now: () => number, progress: { began(): void; ended(): void }): { report: InThreadReport[]; responses: InboxMessage[] } {
-    const report: InThreadReport[] = [];
+  run(job: unknown, now: () => number, progress: { began(): void; ended(): void }): { report: InThreadJobReport; responses: InboxMessage[] } {
+    const { attempts } = job as InThreadJob;
+    const reports: InThreadReport[] = [];
     const responses: InboxMessage[] = [];
-    for (const a of (job as InThreadJob).attempts) {
+    const started = performance.now();
+    for (const a of attempts) {
       progress.began();
       const one = this.runOne(a, now);
       progress.ended();
-      report.push(one.report);
+      reports.push(one.report);
       if (one.response) responses.push(one.response);
+      // A fan-out of attempts that turn out long goes back to the pool (invariant 4).
+      const ms = performance.now() - started;
+      if (ms > STOP_AFTER_MS && ms / reports.length > LONG_ATTEMPT_MS) break;
     }
-    return { report, responses };
+    return { report: { reports, skipped: attempts.slice(reports.length).map((a) => a.childId) }, responses };
   }
 
   private runOne({ ffqn, childId, joinSetId, params }: InThreadAttempt, now: () => number): { report: InThreadReport; response?: InboxMessage } {

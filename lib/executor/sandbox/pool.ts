@@ -85,13 +85,6 @@ export class SandboxPool implements ActivityRunner {
     });
   }
 
-  /** How long the activity's recent calls took in the worker (ms): the guest's own pace, without queueing or hand-offs. */
-  pace(entry: CatalogEntry): number | undefined {
-    return this.callMs.get(describeAttempt(entry).component);
-  }
-
-  private readonly callMs = new Map<string, number>();
-
   /** By component: a moving average of its attempts' durations, from begin to result, in ms. */
   private readonly recentMs = new Map<string, number>();
   private depth(component: string): number {
@@ -158,11 +151,6 @@ export class SandboxPool implements ActivityRunner {
       }
       s.running.shift();
       this.measured(cur);
-      // A worker's first call of a component compiles it: not the guest's pace.
-      if (m.callMs !== undefined && !cur.announceStart) {
-        const before = this.callMs.get(cur.item.described.component);
-        this.callMs.set(cur.item.described.component, before === undefined ? m.callMs : before * 0.8 + m.callMs * 0.2);
-      }
       if (s.running[0]) this.begin(s, s.running[0]);
       cur.item.done(m.result);
       this.pump();

@@ -28,8 +28,7 @@ export interface AttemptJob {
 
 export type ToSandbox = { type: 'attempt'; job: AttemptJob };
 /** `started`: the instance is ready and the call begins (the attempt's timeout counts from here). */
-/** `callMs`: how long the guest's call took in the worker (the instance was ready), when it was called. */
-export type FromSandbox = { type: 'started' } | { type: 'result'; result: AttemptResult; callMs?: number };
+export type FromSandbox = { type: 'started' } | { type: 'result'; result: AttemptResult };
 
 /** In-thread attempts (./in-thread.ts): what a workflow worker is sent and reports. */
 export interface InThreadSpec extends AttemptSpec {
@@ -55,7 +54,14 @@ export interface InThreadJob {
   attempts: InThreadAttempt[];
 }
 
-/** One attempt's report; a job's reports come as an array, in the job's order. */
+/** What a job did: a report per attempt run, in the job's order, and the children it left to the pool. */
+export interface InThreadJobReport {
+  reports: InThreadReport[];
+  /** Not run: the job stopped early because its attempts took long (in-thread.ts). */
+  skipped: string[];
+}
+
+/** One attempt's report. */
 export interface InThreadReport {
   childId: string;
   ffqn: string;
