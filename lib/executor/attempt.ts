@@ -7,7 +7,7 @@ import type { HttpTrace } from '../model/events.js';
 import type { JsonValue } from '../model/json.js';
 import type { ActivityRunner } from './activity-runner.js';
 import type { CatalogEntry } from './catalog.js';
-import { decide, type AttemptResult, type Decision } from './retry.js';
+import { decide, errIsVariant, type AttemptResult, type Decision } from './retry.js';
 
 export type OutputTarget = 'none' | 'stdout' | 'stderr' | 'db';
 
@@ -29,9 +29,8 @@ export async function runAttempt(activities: ActivityRunner, entry: CatalogEntry
 
 /** What follows an attempt that ended with `result` (retry.ts), and its HTTP traces as a log event carries them. */
 export function decideAttempt(entry: CatalogEntry, result: AttemptResult, failuresSoFar: number): AttemptOutcome {
-  const err = entry.fn.result?.kind === 'result' ? entry.fn.result.err : null;
   return {
-    decision: decide(result, failuresSoFar, activityConfig(entry), err?.kind === 'variant'),
+    decision: decide(result, failuresSoFar, activityConfig(entry), errIsVariant(entry.fn)),
     traces: result.httpTraces?.length ? { http_traces: result.httpTraces } : {},
   };
 }

@@ -33,6 +33,7 @@ import type { LogSink } from '../runtime/host/log.js';
 import type { Catalog, CatalogEntry } from './catalog.js';
 import type { ActivityRunner } from './activity-runner.js';
 import { runAttempt, type OutputTarget } from './attempt.js';
+import { outcomeOf } from './retry.js';
 import type { InlineChildren } from './inline-children.js';
 import { HotStep, type HotStepHost } from './hot-step.js';
 import { InThreadPolicy } from './in-thread-policy.js';
@@ -56,9 +57,9 @@ export interface EngineDeps {
    */
   inlineActivities?: boolean;
   /**
-   * An inline child that its hot parent waits for alone runs in the parent's workflow worker, in
-   * its thread (sandbox/in-thread.ts), when its activity is eligible (inThreadEligible). Needs a
-   * `hot` pool started with the executor's entry (sandbox/workflow-entry.ts). Default false.
+   * Inline children that their hot parent waits for alone run in the parent's workflow worker, in
+   * its thread (sandbox/in-thread.ts), when in-thread-policy.ts chooses them. Needs a `hot` pool
+   * started with the executor's entry (sandbox/workflow-entry.ts). Default false.
    */
   inThreadAttempts?: boolean;
   /** A fan-out runs in its workflow's thread unless its activities' recent attempts there took this long (ms); 0: never. Default 1 (in-thread-policy.ts). */
@@ -200,7 +201,7 @@ export class Engine {
     if ((await lease.readInbox()).some((m) => m.type === 'cancel-requested')) {
       return this.finish(lease, runId, created, { failure: { kind: 'cancelled', reason: 'cancel requested while the attempt ran' } }, traces);
     }
-    return this.finish(lease, runId, created, decision.kind === 'finish' ? { result: decision.result } : { failure: decision.failure }, traces);
+    return this.finish(lease, runId, created, outcomeOf(decision), traces);
   }
 
   private async advanceWorkflow(lease: Lease, runId: RunId, created: Created, entry: CatalogEntry, inbox: InboxMessage[]): Promise<StepOutcome> {

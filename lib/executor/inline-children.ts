@@ -37,8 +37,9 @@ import type { StepOutcome } from './engine.js';
 
 type CreateChild = Extract<Effect, { type: 'create-child' }>;
 
-const timeoutOf = (c: Begun): number => {
-  const cfg = c.entry.component.config;
+/** An activity attempt's time limit (its lease). */
+const timeoutOf = (entry: CatalogEntry): number => {
+  const cfg = entry.component.config;
   return cfg.kind === 'activity_wasm' ? cfg.exec.lockExpiryMs : 1000;
 };
 
@@ -79,7 +80,7 @@ export class InlineChildren {
   private flushQueued = false;
   private renewTimer: NodeJS.Timeout | undefined;
   /** The children running in the parent's workflow worker now, if any (startInThread). */
-  private inThread: { children: readonly Begun[]; timer: NodeJS.Timeout | undefined; resolve(): void } | undefined;
+  private inThread: { children: readonly Begun[]; byId: ReadonlyMap<string, Begun>; timer: NodeJS.Timeout | undefined; resolve(): void } | undefined;
 
   constructor(private readonly deps: InlineDeps, private readonly lease: Lease, private readonly leaseMs: number) {
     this.firstRun = lease.events.filter((e) => e.type === 'locked').length === 1;
@@ -127,8 +128,7 @@ export class InlineChildren {
     const begun: Begun[] = [];
     for (const fx of children) {
       const entry = catalog.resolve(fx.ffqn)!;
-      const cfg = entry.component.config;
-      const timeoutMs = cfg.kind === 'activity_wasm' ? cfg.exec.lockExpiryMs : 1000;
+      const timeoutMs = timeoutOf(entry);
       const created: Created = {
         type: 'created', at, ffqn: fx.ffqn, params: fx.params, scheduled_at: at,
         parent: { execution_id: this.lease.id, join_set_id: fx.joinSetId }, component_digest: entry.component.digest,
@@ -158,7 +158,7 @@ export class InlineChildren {
     const base = limit.attempts();
     let resolve!: () => void;
     const done = new Promise<void>((r) => (resolve = r));
-    const cur: NonNullable<typeof this.inThread> = { children, timer: undefined, resolve };
+    const cur: NonNullable<typeof this.inThread> = { children, byId: new Map(children.map((c) => [c.fx.id, c])), timer: undefined, resolve };
     const check = (): void => {
       if (this.inThread !== cur) return;
       const now = Date.now();
@@ -166,7 +166,7 @@ export class InlineChildren {
       const i = ended - base.ended;
       // All ended in time: their reports come with the worker's next message; the lease needs no more renewing for them.
       if (i >= children.length) return resolve();
-      const limitMs = timeoutOf(children[i]!);
+      const limitMs = timeoutOf(children[i]!.entry);
       const running = begun - base.begun > i;
       if (!running || now < lastBegan + limitMs) {
         cur.timer = setTimeout(check, running ? lastBegan + limitMs - now + 1 : limitMs);
@@ -176,7 +176,7 @@ export class InlineChildren {
       limit.abort(children[i]!);
       void this.abandonJob(children, i).catch(() => undefined).finally(resolve);
     };
-    cur.timer = setTimeout(check, timeoutOf(children[0]!));
+    cur.timer = setTimeout(check, timeoutOf(children[0]!.entry));
     this.inThread = cur;
     for (const c of children) this.track(c.fx.id, done);
     return { attempts: children.map((c) => ({ ffqn: c.fx.ffqn, childId: c.fx.id, joinSetId: c.fx.joinSetId, params: c.fx.params })) };
@@ -205,13 +205,13 @@ export class InlineChildren {
     this.inThread = undefined;
     // The job stopped early: the children it did not run go to the pool.
     for (const id of skipped) {
-      const child = cur.children.find((c) => c.fx.id === id);
+      const child = cur.byId.get(id);
       if (child) this.track(child.fx.id, this.attempt(child));
     }
     const responses: InboxMessage[] = [];
     try {
       for (const report of reports) {
-        const child = cur.children.find((c) => c.fx.id === report.childId);
+        const child = cur.byId.get(report.childId);
         if (!child) continue;
         const { fx, entry } = child;
         const out = routeOutput(entry, this.deps.forward(fx.id));

@@ -9,6 +9,7 @@
  */
 import type { ExecutionFailure, HttpTrace, Outcome, ReturnValue } from '../model/events.js';
 import type { JsonValue } from '../model/json.js';
+import type { WitFunction } from '../model/wit-types.js';
 
 export type AttemptResult = (
   | { kind: 'returned'; value: ReturnValue }
@@ -64,8 +65,12 @@ export function decide(result: AttemptResult, failuresSoFar: number, policy: Ret
   }
 }
 
+/** Whether the function's error type is a variant (decide's `errIsVariant`: a case may be permanent). */
+export function errIsVariant(fn: WitFunction): boolean {
+  return fn.result?.kind === 'result' && fn.result.err?.kind === 'variant';
+}
+
 /** The outcome a final decision gives the child (a retry has none). */
 export function outcomeOf(d: Exclude<Decision, { kind: 'retry' }>): Outcome {
   return d.kind === 'finish' ? { result: d.result } : { failure: d.failure };
 }
-

@@ -87,8 +87,8 @@ export class WorkflowContext {
   private arrival: Response[] = [];
   /** arrival[0, firstOpen) have all been consumed: a search for the next response starts here. */
   private firstOpen = 0;
-  /** Delays submitted and not consumed (a dropped one stays: closing a join set consumes nothing). */
-  private readonly delays = new Map<string, { joinSetId: JoinSetId; id: string; expiresAt: string }>();
+  /** Delays submitted and not consumed: id -> expires_at (a dropped one stays: closing a join set consumes nothing). */
+  private readonly delays = new Map<string, string>();
   private readonly processed = new Map<string, Response>();
   private readonly stubbed = new Map<string, string>();
   private timeMs: number;
@@ -205,16 +205,16 @@ export class WorkflowContext {
     }, ['expires_at']);
     const recorded = event.type === 'delay-requested' ? event.expires_at : expiresAt;
     js.add({ kind: 'delay', id, expiresAt: recorded });
-    this.delays.set(id, { joinSetId, id, expiresAt: recorded });
+    this.delays.set(id, recorded);
     return { id, expiresAt: parseIsoTime(recorded) };
   }
 
   /** The earliest expiry among delays not yet answered, across all join sets (the run's wake-up time). */
   nextDelayExpiry(): number | undefined {
     let min: number | undefined;
-    for (const d of this.delays.values()) {
-      if (this.responses.has(d.id)) continue;
-      const t = parseIsoTime(d.expiresAt);
+    for (const [id, expiresAt] of this.delays) {
+      if (this.responses.has(id)) continue;
+      const t = parseIsoTime(expiresAt);
       if (min === undefined || t < min) min = t;
     }
     return min;

@@ -10,6 +10,8 @@ import { extensionInterfaceName } from '../../component/extensions.js';
 import type { Catalog, CatalogEntry } from '../catalog.js';
 import type { InThreadSpec } from './protocol.js';
 import { describeAttempt } from './spec.js';
+import { errIsVariant } from '../retry.js';
+import type { ActivityWasmConfig } from '../../config/types.js';
 
 /** Larger component files run in the pool only. */
 export const IN_THREAD_MAX_BYTES = 4 * 1024 * 1024;
@@ -42,13 +44,11 @@ export function inThreadSpecs(workflow: CatalogEntry, catalog: Catalog): InThrea
     const entry = catalog.resolve(ffqn);
     if (!entry || !inThreadEligible(entry)) continue;
     if (!imported.has(entry.ifc) && !imported.has(extensionInterfaceName(entry.ifc, '-obelisk-ext'))) continue;
-    const cfg = entry.component.config;
-    if (cfg.kind !== 'activity_wasm') continue;
-    const err = entry.fn.result?.kind === 'result' ? entry.fn.result.err : null;
+    const cfg = entry.component.config as ActivityWasmConfig; // eligible: an activity_wasm
     specs.push({
       ...describeAttempt(entry).spec,
       policy: { maxRetries: cfg.maxRetries, retryExpBackoffMs: cfg.retryExpBackoffMs, retryOnErr: cfg.retryOnErr },
-      errIsVariant: err?.kind === 'variant',
+      errIsVariant: errIsVariant(entry.fn),
     });
   }
   return specs;

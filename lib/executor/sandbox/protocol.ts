@@ -73,4 +73,3 @@ export interface InThreadReport {
   stdout?: string;
   stderr?: string;
 }
-

@@ -35,7 +35,7 @@ export interface HotRunRequest {
 }
 
 /**
- * Running a child's attempt in the workflow worker's own thread while the workflow waits for it
+ * Running children's attempts in the workflow worker's own thread while the workflow waits for them
  * (the executor provides it: lib/executor/sandbox/in-thread.ts). The runtime only carries its
  * messages; what a job and a report hold is the provider's business.
  */
@@ -63,10 +63,10 @@ export type Resume =
 
 /** worker -> main. */
 export type FromWorker =
-  /** `attempted`: the report of an in-thread attempt the workflow went on with (since the last message). */
+  /** `attempted`: the report of the in-thread job the workflow went on with (since the last message). */
   | { type: 'blocked'; events: HistoryEvent[]; effects: Effect[]; joinSetId: JoinSetId; until?: number; waitingFor?: string[]; attempted?: unknown }
   | { type: 'log'; level: string; message: string; atMs: number; position?: [number, number] }
-  /** An in-thread attempt ended without a response for the workflow: it waits for an answer again. */
+  /** An in-thread job ended without a response for the workflow: it waits for an answer again. */
   | { type: 'attempted'; report: unknown }
   | { type: 'done'; result: RunResult; attempted?: unknown }
   | { type: 'crashed'; message: string };
