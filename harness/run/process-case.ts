@@ -9,7 +9,7 @@ import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { isoTime, systemClock } from '../../lib/model/time.js';
 import type { ExecutionId } from '../../lib/model/ids.js';
-import { ExecutionStore } from '../../lib/store/index.js';
+import { APPEND_LOCK_STALE_MS, ExecutionStore } from '../../lib/store/index.js';
 import { allFinished } from '../check/check-case.js';
 import { loadCatalog } from '../check/replay.js';
 import type { Program } from '../model/script-model.js';
@@ -57,20 +57,24 @@ export class ProcessHarness {
   }
 
   /**
-   * Ticks until every execution of the roots has finished: leases of killed or stopped processes
-   * expire meanwhile. Returns the exits, and a problem when a tick failed or nothing finished.
+   * Ticks until every execution of the roots has finished, as cron would: at least `minTicks`
+   * times, and on until the leases and append locks a killed or stopped process left have surely
+   * expired (a process killed inside an append holds its lock until APPEND_LOCK_STALE_MS; ticks
+   * meanwhile find nothing they may take and end at once). Returns the exits, and a problem when a
+   * tick failed or the roots did not finish.
    */
-  async settle(strategy: 'interrupt' | 'await', rootIds: readonly string[], maxTicks = 6): Promise<{ exits: TickExit[]; problems: string[] }> {
+  async settle(strategy: 'interrupt' | 'await', rootIds: readonly string[], minTicks = 6): Promise<{ exits: TickExit[]; problems: string[] }> {
     const exits: TickExit[] = [];
     const problems: string[] = [];
-    for (let i = 0; i < maxTicks && !allFinished(this.stateDir, rootIds); i++) {
+    const until = Date.now() + this.longestLeaseMs + APPEND_LOCK_STALE_MS + 2000;
+    for (let i = 0; (i < minTicks || Date.now() < until) && !allFinished(this.stateDir, rootIds); i++) {
       const t = this.tick(strategy);
       const exit = await t.waitExit();
       exits.push(exit);
       const bad = unexpectedExit(exit, [], t.hung);
       if (bad) problems.push(bad);
     }
-    if (!allFinished(this.stateDir, rootIds)) problems.push(`not finished after ${maxTicks} more ticks`);
+    if (!allFinished(this.stateDir, rootIds)) problems.push(`not finished after ${exits.length} more ticks, the last past every lease and append lock left behind`);
     return { exits, problems };
   }
 

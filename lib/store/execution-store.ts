@@ -51,6 +51,9 @@ export interface ExecutionRecord {
 const MAX_OBSERVED = 100_000;
 const MAX_REMEMBERED = 100_000;
 
+/** After this long without a write to its log, an append lock is judged left by a crashed holder (append-lock.ts). */
+export const APPEND_LOCK_STALE_MS = 5000;
+
 export class ExecutionStore {
   readonly root: string;
   private readonly fs: FileLayer;
@@ -94,7 +97,7 @@ export class ExecutionStore {
       clock: this.clock,
       index: this.index,
       durable: this.durable,
-      lockStaleMs: opts.appendLockStaleMs ?? 5000,
+      lockStaleMs: opts.appendLockStaleMs ?? APPEND_LOCK_STALE_MS,
       readInbox: (paths, id) => this.readInbox(paths, id),
       readChildren: (paths, id) => this.children.read(paths, id),
       logs: this.logs,

@@ -1,5 +1,5 @@
 /** The plain-files execution store: the public surface. */
-export { ExecutionStore, type StoreOptions, type ExecutionRecord } from './execution-store.js';
+export { ExecutionStore, APPEND_LOCK_STALE_MS, type StoreOptions, type ExecutionRecord } from './execution-store.js';
 export { Lease } from './lease.js';
 export type { ChildLine } from './children.js';
 export type { LeaseRequest } from './acquire.js';
