@@ -133,6 +133,8 @@ export class HotStep {
     // terminated and the run ends blocked, as if interrupted (it replays when due again).
     const job = inline!.startInThread(here, {
       attempts: () => hotRun.attempts(),
+      hold: () => hotRun.hold(),
+      release: () => hotRun.release(),
       abort: (timedOut) => {
         host.inThread!.timedOut(timedOut.fx.ffqn);
         hotRun.abort({

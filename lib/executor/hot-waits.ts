@@ -35,6 +35,11 @@ export class HotWaits {
     this.running.delete(id);
   }
 
+  /** Parked: the workflow's worker waits, and everything it recorded is written. */
+  isParked(id: ExecutionId): boolean {
+    return this.waits.has(id);
+  }
+
   /** Responses offered while the workflow ran, not yet given to it. */
   hasBuffered(id: ExecutionId): boolean {
     return (this.running.get(id)?.length ?? 0) > 0;

@@ -9,7 +9,9 @@
  *  2. A child's `finished` line is written before, or in the same batch as, the parent's line
  *     that consumes its response.
  *  3. The parent's lease is not given back while an attempt runs: drain() waits for them all,
- *     and the lease is renewed meanwhile.
+ *     and the lease is renewed meanwhile, but only while no `locked` line can come between what
+ *     the parent's worker recorded and its writing (its times would then go backwards): while the
+ *     parent is parked, or while its worker is held inside an in-thread job.
  *  4. An attempt that must be retried makes the child an execution of its own, with its lines
  *     so far; the usual machinery runs it from then on and nothing more is written here for it.
  *  5. A holder that lost the parent's lease writes nothing more (the lease fences every write);
@@ -42,6 +44,16 @@ const timeoutOf = (entry: CatalogEntry): number => {
   const cfg = entry.component.config;
   return cfg.kind === 'activity_wasm' ? cfg.exec.lockExpiryMs : 1000;
 };
+
+/** What the holder sees of and does to the worker running an in-thread job (runtime/hot/hot-workflow.ts, HotRun). */
+export interface InThreadLimit {
+  attempts(): { begun: number; ended: number; lastBegan: number };
+  /** Terminates the worker: `timedOut` ran past its limit. */
+  abort(timedOut: Begun): void;
+  /** Keeps the worker from going on after the job until release(); false when the job is over already. */
+  hold(): boolean;
+  release(): void;
+}
 
 /** A child whose first lines were made by begin(). */
 export interface Begun {
@@ -80,7 +92,7 @@ export class InlineChildren {
   private flushQueued = false;
   private renewTimer: NodeJS.Timeout | undefined;
   /** The children running in the parent's workflow worker now, if any (startInThread). */
-  private inThread: { children: readonly Begun[]; byId: ReadonlyMap<string, Begun>; timer: NodeJS.Timeout | undefined; resolve(): void } | undefined;
+  private inThread: { children: readonly Begun[]; byId: ReadonlyMap<string, Begun>; limit: InThreadLimit; timer: NodeJS.Timeout | undefined; resolve(): void } | undefined;
 
   constructor(private readonly deps: InlineDeps, private readonly lease: Lease, private readonly leaseMs: number) {
     this.firstRun = lease.events.filter((e) => e.type === 'locked').length === 1;
@@ -154,11 +166,11 @@ export class InlineChildren {
    * and every other child of the job without a result becomes an execution of its own with its
    * lines so far, run again the usual way (the reports of those that ended went with the worker).
    */
-  startInThread(children: readonly Begun[], limit: { attempts(): { begun: number; ended: number; lastBegan: number }; abort(timedOut: Begun): void }): InThreadJob {
+  startInThread(children: readonly Begun[], limit: InThreadLimit): InThreadJob {
     const base = limit.attempts();
     let resolve!: () => void;
     const done = new Promise<void>((r) => (resolve = r));
-    const cur: NonNullable<typeof this.inThread> = { children, byId: new Map(children.map((c) => [c.fx.id, c])), timer: undefined, resolve };
+    const cur: NonNullable<typeof this.inThread> = { children, byId: new Map(children.map((c) => [c.fx.id, c])), limit, timer: undefined, resolve };
     const check = (): void => {
       if (this.inThread !== cur) return;
       const now = Date.now();
@@ -262,7 +274,7 @@ export class InlineChildren {
     this.started.add(id);
     this.inflight.set(id, p);
     this.renewTimer ??= setInterval(() => {
-      if (this.lease.expiresAtMs - this.deps.clock.now() < this.leaseMs / 2) void this.lease.renew(this.leaseMs).catch(() => undefined);
+      if (this.lease.expiresAtMs - this.deps.clock.now() < this.leaseMs / 2) void this.renew().catch(() => undefined);
     }, Math.max(1, this.leaseMs / 4)).unref();
     void p.finally(() => {
       if (this.inflight.get(id) === p) this.inflight.delete(id);
@@ -271,6 +283,18 @@ export class InlineChildren {
         this.renewTimer = undefined;
       }
     });
+  }
+
+  /** Invariant 3: renews unless the parent's worker runs on (its next block renews the lease). */
+  private async renew(): Promise<void> {
+    if (this.deps.hotWaits.isParked(this.lease.id)) return this.lease.renew(this.leaseMs);
+    const cur = this.inThread;
+    if (!cur?.limit.hold()) return;
+    try {
+      await this.lease.renew(this.leaseMs);
+    } finally {
+      cur.limit.release();
+    }
   }
 
   private async attempt(child: Begun): Promise<void> {

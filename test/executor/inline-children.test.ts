@@ -16,6 +16,9 @@ import { appendOutput, readOutput } from '../../lib/store/output.js';
 import { IN_PROCESS, SCRIPT_FFQN, writeConfig, type HarnessConfig } from '../../harness/run/config.js';
 import { sleep } from '../../harness/run/processes.js';
 import { verifyAll } from '../../lib/verify/verify-all.js';
+import { InlineChildren } from '../../lib/executor/inline-children.js';
+import { HotWaits } from '../../lib/executor/hot-waits.js';
+import { SeededRandom } from '../../lib/model/random.js';
 
 const ID = 'E_01JD0Z3T6W7Y8X9A0B1C2D3E4F' as ExecutionId;
 const cleanups: (() => Promise<void>)[] = [];
@@ -119,5 +122,40 @@ describe('inline children', () => {
     expect((await other.deps.store.read(ID)).events.at(-1)).toMatchObject({ type: 'finished' });
     const reports = await verifyAll(other.deps.store, other.deps.catalog, other.deps.codec);
     expect(reports.filter((r) => r.status === 'diverged')).toEqual([]);
+  });
+});
+
+describe('the parent\'s lease while inline attempts run', () => {
+  /** An InlineChildren over fakes: one child whose pooled attempt never ends, a lease always due for renewal. */
+  function running() {
+    const renewals: number[] = [];
+    const lease = {
+      id: ID, events: [{ type: 'locked' }], expiresAtMs: 0,
+      readChildren: () => ({ logs: new Map() }),
+      renew: async () => void renewals.push(Date.now()),
+      appendChildren: async () => undefined,
+    };
+    const entry = { ffqn: 'testing:activity/ops.echo', component: { digest: 'sha256:x', config: { kind: 'activity_wasm', exec: { lockExpiryMs: 1000 } } } };
+    const hotWaits = new HotWaits();
+    const inline = new InlineChildren({
+      store: {} as never, catalog: { resolve: () => entry } as never, clock: { now: () => Date.now() }, random: new SeededRandom('renew'),
+      activities: { run: () => new Promise(() => undefined), close: async () => undefined } as never,
+      hotWaits, forward: () => () => undefined, stepped: () => undefined,
+    }, lease as never, 8);
+    const fx = { type: 'create-child' as const, id: `${ID}.o:1-echo_1` as ExecutionId, ffqn: entry.ffqn, params: ['x'], joinSetId: 'o:1-echo' as never };
+    inline.begin(inline.partition([fx]).children).start();
+    return { renewals, hotWaits };
+  }
+
+  it('is renewed while the parent is parked, and not while its worker runs on (a renewal would come between what it recorded and its writing)', async () => {
+    const { renewals, hotWaits } = running();
+    hotWaits.started(ID);
+    await sleep(40);
+    expect(renewals).toEqual([]); // the worker runs: its next block renews
+    const wait = hotWaits.park(ID, { resume: () => undefined, interrupt: () => undefined } as never, new Set());
+    await sleep(40);
+    expect(renewals.length).toBeGreaterThan(0);
+    for (const t of wait.timers) clearTimeout(t);
+    hotWaits.interrupt(ID);
   });
 });

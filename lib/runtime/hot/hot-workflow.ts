@@ -44,14 +44,23 @@ export interface HotRun {
    * how many ended, and when the last one began (epoch ms).
    */
   attempts(): { begun: number; ended: number; lastBegan: number };
+  /**
+   * Keeps the worker, inside the current in-thread job, from going on after it until release():
+   * true if the job had not ended (the worker records nothing meanwhile), false otherwise.
+   */
+  hold(): boolean;
+  release(): void;
 }
 
 class HotWorker {
   readonly worker: Worker;
-  /** [0]: an answer is waiting (Atomics.notify); [1]: in-thread attempts the worker ended; [2]: begun. */
-  readonly signal = new Int32Array(new SharedArrayBuffer(24), 0, 3);
+  /**
+   * [0]: an answer is waiting (Atomics.notify); [1]: in-thread attempts the worker ended; [2]:
+   * begun; [3]: hold (the worker does not go on after a job while it is 1); [4]: jobs ended.
+   */
+  readonly signal = new Int32Array(new SharedArrayBuffer(32), 0, 5);
   /** When the worker's last in-thread attempt began (epoch ms). */
-  readonly began = new Float64Array(this.signal.buffer, 16, 1);
+  readonly began = new Float64Array(this.signal.buffer, 24, 1);
   private readonly syncPort: MessagePort;
   busy = false;
   /** The targets object this worker was last sent (a structured clone of the catalog costs about a millisecond). */
@@ -89,6 +98,8 @@ export class HotWorkflowPool {
     w.busy = true;
     return new Promise((resolve, reject) => {
       let answered = true;
+      /** Jobs the worker had ended when the current one was sent. */
+      let jobsAtStart = 0;
       const run: HotRun = {
         resume: (messages, nowMs) => {
           if (answered) return;
@@ -103,12 +114,24 @@ export class HotWorkflowPool {
         attempt: (job, nowMs) => {
           if (answered) return;
           answered = true;
+          jobsAtStart = Atomics.load(w.signal, 4);
           w.answer({ type: 'attempt', job, ...(nowMs === undefined ? {} : { nowMs }) });
         },
         // Begun is read first: an attempt counted begun has its time written.
         attempts: () => {
           const begun = Atomics.load(w.signal, 2);
           return { begun, ended: Atomics.load(w.signal, 1), lastBegan: w.began[0]! };
+        },
+        // Seq-cst on both sides: either this sees the job ended, or the worker sees the hold.
+        hold: () => {
+          Atomics.store(w.signal, 3, 1);
+          if (Atomics.load(w.signal, 4) === jobsAtStart) return true;
+          run.release();
+          return false;
+        },
+        release: () => {
+          Atomics.store(w.signal, 3, 0);
+          Atomics.notify(w.signal, 3);
         },
         abort: (result) => {
           if (!this.all.has(w)) return;

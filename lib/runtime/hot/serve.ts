@@ -15,10 +15,11 @@ import { loadWorkflowComponent } from './component-cache.js';
 /** Serves runs sent to this worker thread, one at a time. */
 export function serveWorkflows(inThread?: InThreadAttempts): void {
   const { signal: signalBuffer, syncPort } = workerData as { signal: SharedArrayBuffer; syncPort: MessagePort };
-  // [0]: the main thread answered; [1]: in-thread attempts ended; [2]: begun; bytes 16-23: when
-  // the last one began (epoch ms). The main thread's time limit reads the last three.
-  const signal = new Int32Array(signalBuffer, 0, 3);
-  const began = new Float64Array(signalBuffer, 16, 1);
+  // [0]: the main thread answered; [1]: in-thread attempts ended; [2]: begun; [3]: hold; [4]: jobs
+  // ended; bytes 24-31: when the last attempt began (epoch ms). The main thread's time limit reads
+  // the attempts; it holds the worker after a job while it renews the lease (hot-workflow.ts).
+  const signal = new Int32Array(signalBuffer, 0, 5);
+  const began = new Float64Array(signalBuffer, 24, 1);
   const progress = {
     began: () => {
       began[0] = Date.now();
@@ -79,6 +80,9 @@ export function serveWorkflows(inThread?: InThreadAttempts): void {
             return;
           }
           const ran = inThread!.run(answer.job, clock.now, progress);
+          Atomics.add(signal, 4, 1);
+          // Held: the main thread is writing a lease renewal, which must come before anything recorded from here on.
+          while (Atomics.load(signal, 3) !== 0) Atomics.wait(signal, 3, 1, 100);
           if (ran.responses.length > 0) {
             report = ran.report;
             ctx.addResponses(ran.responses);
